@@ -1,0 +1,215 @@
+"""The command line: argparse sub-commands, exit codes, the clock.
+
+`main(argv) -> int` is the one exit point: 0 all good, 1 journal/config
+errors (or findings at the --strict level), 2 usage errors.  No traceback
+reaches the user unless --debug is given.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from reflect import __version__
+from reflect.console import Console
+from reflect.errors import UsageError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit status 2 with a short hint, like every other usage error
+        raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", metavar="DIR", type=Path,
+                        help="the reflect project (default: the nearest folder with reflect.yaml or journal/)")
+    common.add_argument("--as-of", metavar="DATE", type=_date, dest="as_of",
+                        help="judge the journal as of this date (default: today); makes output reproducible")
+    common.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+
+    p = _Parser(prog="reflect", description="A journal of favours and exchanges at work: checked like code, "
+                                            "reported every week.")
+    p.add_argument("--version", action="version", version=f"reflect {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", parents=[common], help="validate the journal and check it against the principles")
+    c.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="files that changed (as pre-commit passes them); the whole journal is always judged")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--strict", nargs="?", const="notice", choices=("notice", "warning"), default=None,
+                   help="exit 1 when there are findings at this level or above (default level: notice)")
+    c.add_argument("--balances", action="store_true", help="also print the balance per person (text format)")
+    c.add_argument("--no-cache", action="store_true", help="re-read every file instead of using .reflect/cache")
+
+    e = sub.add_parser("explain", help="explain one rule: what it checks, why, thresholds, examples")
+    e.add_argument("rule", metavar="RULE", help="a rule id (one-way-giving) or code (R101)")
+    e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    r = sub.add_parser("rules", help="list every rule")
+    r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    b = sub.add_parser("build", parents=[common], help="write the HTML site and the weekly PDF reports")
+    b.add_argument("--out", metavar="DIR", type=Path, help="output folder (default: site/ or reflect.yaml's output)")
+    b.add_argument("--no-pdf", action="store_true", help="HTML only (no WeasyPrint needed)")
+    b.add_argument("--no-cache", action="store_true", help="re-read every file and re-render every PDF")
+
+    rp = sub.add_parser("report", parents=[common], help="render one week's homework report as PDF")
+    rp.add_argument("week", nargs="?", metavar="WEEK", help="an ISO week like 2026-W48 (default: the week of --as-of)")
+    rp.add_argument("-o", "--output", metavar="FILE", type=Path, help="where to write the PDF")
+
+    i = sub.add_parser("init", help="start a new reflect project")
+    i.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    i.add_argument("--no-git", action="store_true", help="do not run git init")
+    i.add_argument("--owner", help="your name (default: asked on a terminal, else 'Me')")
+    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    a = sub.add_parser("add", parents=[common], help="append one entry (or a person) to the journal")
+    a.add_argument("act", metavar="ACT", help="gave, received, asked, promised, thanked — or 'person'")
+    a.add_argument("person", metavar="PERSON", help="a person id from people.yaml (several: a,b)")
+    a.add_argument("what", nargs="?", metavar="WHAT", help="what happened, in a few words")
+    a.add_argument("--size", choices=("small", "medium", "large"))
+    a.add_argument("--public", action="store_true")
+    a.add_argument("--date", type=_date, help="default: --as-of or today")
+    a.add_argument("--tag", action="append", default=[], dest="tags")
+    a.add_argument("--due", type=_date)
+    a.add_argument("--outcome", choices=("helped", "declined", "pending"))
+    a.add_argument("--acknowledged", choices=("public", "private"))
+    a.add_argument("--planned", action="store_true")
+    a.add_argument("--note")
+    a.add_argument("--file", type=Path, help="the journal file to append to (default: the month's file)")
+    a.add_argument("--new-person", metavar="NAME", help="add PERSON to people.yaml with this name first")
+    a.add_argument("--level", choices=("senior", "peer", "junior", "external"))
+    a.add_argument("--name", help="with 'add person': the display name")
+    a.add_argument("--team")
+    a.add_argument("--alignment", choices=("high", "medium", "low"))
+    a.add_argument("--rhythm")
+    a.add_argument("--alias", action="append", default=[], dest="aliases")
+
+    d = sub.add_parser("done", parents=[common], help="list this week's plans and open promises, or mark one done")
+    d.add_argument("item", nargs="?", metavar="ID|N", help="a number from the list, or an entry id FILE:LINE")
+    d.add_argument("--date", type=_date, help="when it was done (default: --as-of or today)")
+
+    pl = sub.add_parser("plan", parents=[common], help="suggest this week's give and ask")
+    pl.add_argument("--yes", action="store_true", help="write the suggestions as planned entries")
+
+    w = sub.add_parser("week", parents=[common], help="this week's homework in the terminal")
+    w.add_argument("week", nargs="?", metavar="WEEK")
+
+    s = sub.add_parser("serve", parents=[common], help="preview the site on 127.0.0.1, rebuilding on change")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1", help="listen address (loopback unless you insist)")
+    s.add_argument("--no-pdf", action="store_true", default=True, help=argparse.SUPPRESS)
+
+    sc = sub.add_parser("schema", help="write the JSON Schema of journal and people files")
+    sc.add_argument("--out", metavar="DIR", type=Path, default=None)
+    sc.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    sh = sub.add_parser("share", parents=[common], help="a PDF (or HTML) of chosen weeks to share with a coach")
+    sh.add_argument("week", nargs="?", metavar="WEEK")
+    sh.add_argument("--weeks", metavar="FROM..TO")
+    sh.add_argument("--profile", default="coach")
+    sh.add_argument("--html", action="store_true", help="one self-contained HTML file instead of a PDF")
+    sh.add_argument("-o", "--output", metavar="FILE", type=Path)
+
+    dr = sub.add_parser("doctor", help="versions of the libraries behind PDF output, and what is missing")
+    dr.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    return p
+
+
+def find_project(start: Path) -> Path | None:
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "reflect.yaml").is_file() or (folder / "journal").is_dir():
+            return folder
+    return None
+
+
+def resolve_project(args) -> Path:
+    """The project folder from --project, the files given, or the current folder upwards."""
+    if getattr(args, "project", None):
+        root = args.project
+        if not root.is_dir():
+            raise UsageError(f"--project {root}: no such folder")
+        if not (root / "reflect.yaml").is_file() and not (root / "journal").is_dir():
+            raise UsageError(f"no journal found in {root}: expected reflect.yaml or a journal/ folder "
+                             f"(start one with 'reflect init {root}')")
+        return root.resolve()
+    files = getattr(args, "files", None) or []
+    start = files[0].parent if files else Path.cwd()
+    root = find_project(start)
+    if root is None:
+        raise UsageError("no journal found here or in any parent folder: expected reflect.yaml or a journal/ "
+                         "folder (start one with 'reflect init', or pass --project DIR)")
+    return root
+
+
+def today(args) -> dt.date:
+    """The only place reflect reads the clock."""
+    return getattr(args, "as_of", None) or dt.date.today()
+
+
+_DISPATCH = {
+    "check": ("reflect.cmd_check", "cmd_check"),
+    "explain": ("reflect.cmd_check", "cmd_explain"),
+    "rules": ("reflect.cmd_check", "cmd_rules"),
+    "build": ("reflect.build", "cmd_build"),
+    "report": ("reflect.build", "cmd_report"),
+    "init": ("reflect.scaffold", "cmd_init"),
+    "add": ("reflect.add", "cmd_add"),
+    "done": ("reflect.add", "cmd_done"),
+    "plan": ("reflect.plan", "cmd_plan"),
+    "week": ("reflect.plan", "cmd_week"),
+    "serve": ("reflect.serve", "cmd_serve"),
+    "schema": ("reflect.schema", "cmd_schema"),
+    "share": ("reflect.share", "cmd_share"),
+    "doctor": ("reflect.build", "cmd_doctor"),
+}
+
+
+def main(argv: list[str] | None = None, console: Console | None = None) -> int:
+    con = console or Console()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    debug = "--debug" in argv
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help(con.out)
+            return EXIT_USAGE
+        module, func = _DISPATCH[args.command]
+        import importlib
+
+        return importlib.import_module(module).__dict__[func](args, con)
+    except UsageError as exc:
+        con.eprint(f"reflect: {exc}")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        con.eprint("reflect: interrupted")
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place an internal error is turned into a message
+        if debug:
+            raise
+        con.eprint(f"reflect: internal error: {type(exc).__name__}: {exc}")
+        con.eprint("this is a bug in reflect, not in your journal; run again with --debug for the details "
+                   "and report it")
+        return 70

@@ -1,0 +1,137 @@
+"""`reflect check`, `reflect explain RULE` and `reflect rules`."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+from reflect.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, resolve_project, today
+from reflect.console import Console, plural
+from reflect.errors import suggest
+from reflect.model import Severity
+
+_ICON = {Severity.STRENGTH: "✓", Severity.WARNING: "!", Severity.NOTICE: "·"}
+_COLOUR = {Severity.STRENGTH: "green", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
+_HEAD = {Severity.STRENGTH: "Strengths", Severity.WARNING: "Warnings", Severity.NOTICE: "Notices"}
+_RANK = {"notice": 1, "warning": 2}
+
+
+def cmd_check(args, con: Console) -> int:
+    from reflect.project import findings, load_project
+
+    root = resolve_project(args)
+    project = load_project(root, use_cache=not args.no_cache)
+    as_of = today(args)
+    diags = project.diagnostics
+    found = [] if diags else findings(project, as_of)
+    if args.format == "json":
+        start, end = project.ledger.window(as_of)
+        doc = {
+            "as_of": as_of.isoformat(),
+            "errors": [d.as_json() for d in diags],
+            "findings": [f.as_json() for f in found],
+            "balances": [] if diags else [b.as_json() for b in project.ledger.balances(start, end)],
+        }
+        con.print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        _print_text(con, project, diags, found, as_of, args.balances)
+    if diags:
+        return EXIT_FAIL
+    if args.strict:
+        level = _RANK[args.strict]
+        if any(_RANK.get(f.severity.value, 0) >= level for f in found):
+            return EXIT_FAIL
+    return EXIT_OK
+
+
+def _print_text(con: Console, project, diags, found, as_of, balances: bool) -> None:
+    if diags:
+        for d in diags:
+            con.print(f"{con.style(str(d.source), 'bold')}: {con.style('error', 'red', 'bold')}: {d.message}")
+        files = len({d.source.path for d in diags})
+        con.print()
+        con.print(con.style(f"{plural(len(diags), 'error')} in {plural(files, 'file')}; "
+                            "fix them and run reflect check again (no findings until the journal is valid)", "red"))
+        return
+    j = project.journal
+    width = 100
+    for sev in (Severity.STRENGTH, Severity.WARNING, Severity.NOTICE):
+        group = [f for f in found if f.severity is sev]
+        if not group:
+            continue
+        con.print(con.style(f"{_HEAD[sev]} ({len(group)})", "bold"))
+        for f in group:
+            head = f"  {_ICON[sev]} {f.code} {f.rule}"
+            con.print(con.style(head, _COLOUR[sev], "bold") + (f"  {', '.join(j.person_name(p) for p in f.people[:5])}"
+                                                              if f.people else ""))
+            for label, text in (("", f.message), ("why: ", f.lesson), ("next: ", f.suggestion)):
+                wrapped = textwrap.fill(label + text, width=width, initial_indent="    ", subsequent_indent="      ")
+                con.print(con.style(wrapped, "dim") if label == "why: " else wrapped)
+            if f.evidence or f.numbers:
+                ev = ", ".join(e.source.short() for e in f.evidence[:6])
+                if len(f.evidence) > 6:
+                    ev += f" and {len(f.evidence) - 6} more"
+                line = f"    evidence: {ev}" + (f" ({f.numbers})" if f.numbers else "") if ev else f"    ({f.numbers})"
+                con.print(con.style(textwrap.fill(line, width=width, subsequent_indent="      "), "dim"))
+        con.print()
+    if balances:
+        start, end = project.ledger.window(as_of)
+        con.print(con.style(f"Balances {start} .. {end} (by weight)", "bold"))
+        con.print(f"  {'person':<28} {'invested':>8} {'taken':>7} {'gives':>6} {'receipts':>8} {'asks':>5}  last")
+        for b in project.ledger.balances(start, end):
+            con.print(f"  {j.person_name(b.person)[:28]:<28} {b.invested:>8g} {b.taken:>7g} {b.gives:>6} "
+                      f"{b.receipts:>8} {b.asks:>5}  {b.last or ''}")
+        con.print()
+    counts = {s: sum(1 for f in found if f.severity is s) for s in Severity}
+    summary = (f"{plural(counts[Severity.STRENGTH], 'strength')}, {plural(counts[Severity.WARNING], 'warning')}, "
+               f"{plural(counts[Severity.NOTICE], 'notice')} · {plural(len(j.entries), 'entry', 'entries')}, "
+               f"{plural(len(j.people), 'person', 'people')} · as of {as_of.isoformat()}")
+    con.print(con.style("journal is valid: ", "green") + summary)
+
+
+def cmd_explain(args, con: Console) -> int:
+    from reflect.rules import ALL_RULES, find_rule
+
+    rule = find_rule(args.rule)
+    if rule is None:
+        keys = [r.id for r in ALL_RULES] + [r.code for r in ALL_RULES]
+        from reflect.errors import UsageError
+
+        raise UsageError(f"unknown rule '{args.rule}'{suggest(args.rule, keys)}; 'reflect rules' lists them")
+    con.print(explain_text(rule, con))
+    return EXIT_OK
+
+
+def explain_text(rule, con: Console | None = None) -> str:
+    con = con or Console(color=False)
+    w = 88
+    out = [con.style(f"{rule.code} {rule.id} — {rule.title}", "bold"),
+           f"default severity: {rule.severity.value}", ""]
+    out += [con.style("The idea", "bold"), textwrap.fill(rule.idea, w), ""]
+    out += [con.style("Why it matters", "bold"), textwrap.fill(rule.lesson, w), ""]
+    out += [con.style("What to do", "bold"), textwrap.fill(rule.suggestion.format(name="them", names="them"), w), ""]
+    out.append(con.style("Thresholds", "bold"))
+    if rule.params:
+        for k, v in rule.params.items():
+            out.append(f"  {k}: {v:g}  — {rule.param_help.get(k, '')}")
+        sample = ", ".join(f"{k}: {v:g}" for k, v in rule.params.items())
+        out.append(f"  change them in reflect.yaml:  rules: {{{rule.id}: {{{sample}}}}}")
+    else:
+        out.append("  none to tune")
+    out.append(f"  change its severity or turn it off:  rules: {{{rule.id}: notice}}  /  rules: {{{rule.id}: off}}")
+    out += ["", con.style(f"A journal that fires it (as of {rule.as_of})", "bold"),
+            textwrap.indent(rule.fires.strip(), "  "), "",
+            con.style("One that stays quiet", "bold"), textwrap.indent(rule.quiet.strip(), "  ")]
+    return "\n".join(out)
+
+
+def cmd_rules(args, con: Console) -> int:
+    from reflect.rules import ALL_RULES
+
+    for r in sorted(ALL_RULES, key=lambda r: r.code):
+        con.print(f"{con.style(r.code, 'bold')}  {r.id:<24} {r.severity.value:<9} {r.title}")
+    con.print()
+    con.print("'reflect explain RULE' tells more about one rule (id or code).")
+    return EXIT_OK
+
+
+__all__ = ["cmd_check", "cmd_explain", "cmd_rules", "explain_text", "EXIT_USAGE"]

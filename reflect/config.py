@@ -1,0 +1,360 @@
+"""`reflect.yaml` -> Config.  Every default of the tool lives here or in a rule's params.
+
+Unknown keys, bad values and unknown rule ids are Diagnostics with positions,
+never exceptions.  The rule catalogue is passed in (config sits left of the
+rules in the pipeline and does not import them).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from reflect.errors import Diagnostic, Source, suggest
+from reflect.source import YMap, YScalar, YSeq, parse_file
+
+CONFIG_NAME = "reflect.yaml"
+SEVERITIES = ("strength", "notice", "warning")
+STRICT_LEVELS = ("notice", "warning")
+PSEUDONYM_STYLES = ("pseudonyms", "initials", "names")
+SECTIONS = ("numbers", "questions", "network", "homework", "findings", "plan", "trend", "reflection", "coach")
+
+
+@dataclass(frozen=True, slots=True)
+class Away:
+    start: dt.date
+    end: dt.date
+    note: str = ""
+
+    def contains(self, d: dt.date) -> bool:
+        return self.start <= d <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    enabled: bool = True
+    severity: str | None = None           # None: the rule's default
+    params: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareProfile:
+    people: str = "pseudonyms"            # pseudonyms | initials | names
+    notes: bool = False                   # entry notes travel (never `private` ones)
+    reflection: bool = True
+    coach: bool = True
+    sections: tuple[str, ...] = SECTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    owner: str = "Me"
+    journal: str = "journal"
+    output: str = "site"
+    week_start: str = "monday"            # monday | sunday
+    window_weeks: int = 12
+    default_rhythm_days: int = 42          # 6 weeks
+    sizes: Mapping[str, float] = field(default_factory=lambda: {"small": 1, "medium": 3, "large": 8})
+    half_life_days: float | None = None    # None: acts never fade
+    paper: str = "A4"                      # A4 | Letter
+    away: tuple[Away, ...] = ()
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    share: Mapping[str, ShareProfile] = field(default_factory=lambda: {"coach": ShareProfile()})
+    source: Source = Source(CONFIG_NAME)
+
+    @property
+    def journal_dir(self) -> Path:
+        return self.root / self.journal
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.output
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".reflect" / "cache"
+
+    def is_away(self, d: dt.date) -> bool:
+        return any(a.contains(d) for a in self.away)
+
+    def away_days(self, start: dt.date, end: dt.date) -> int:
+        """Days in [start, end] that fall in an away period."""
+        days = 0
+        for a in self.away:
+            lo, hi = max(a.start, start), min(a.end, end)
+            if lo <= hi:
+                days += (hi - lo).days + 1
+        return days
+
+
+_RHYTHM = re.compile(r"^\s*(\d+)\s*(day|days|d|week|weeks|w|month|months|m)\s*$", re.I)
+_RHYTHM_WORDS = {"daily": 1, "weekly": 7, "fortnightly": 14, "biweekly": 14, "monthly": 30, "quarterly": 91}
+
+
+def parse_rhythm(text: str) -> int | None:
+    """'2 weeks' -> 14, '10 days' -> 10, '1 month' -> 30; None when not understood."""
+    t = str(text).strip().lower()
+    if t in _RHYTHM_WORDS:
+        return _RHYTHM_WORDS[t]
+    m = _RHYTHM.match(t)
+    if not m or int(m.group(1)) == 0:
+        return None
+    n, unit = int(m.group(1)), m.group(2)[0]
+    return n * {"d": 1, "w": 7, "m": 30}[unit]
+
+
+RHYTHM_HELP = "a rhythm like '2 weeks', '10 days', '1 month' or 'monthly'"
+
+_KEYS = ("owner", "journal", "output", "week_start", "window_weeks", "default_rhythm", "sizes",
+         "half_life_days", "paper", "away", "rules", "share")
+
+
+def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple[Config, list[Diagnostic]]:
+    """Read `root/reflect.yaml` (optional). `catalog` maps rule id -> default params."""
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return Config(root=root), []
+    parsed = parse_file(path, None)
+    diags = [Diagnostic(Source(CONFIG_NAME, l, c), k, m) for l, c, k, m in parsed.problems]
+    node = parsed.root
+    if node is None:
+        return Config(root=root), diags
+    if not isinstance(node, YMap):
+        diags.append(Diagnostic(Source(CONFIG_NAME, node.line, node.col), "config",
+                                "reflect.yaml must be a mapping of settings (key: value)"))
+        return Config(root=root), diags
+    p = _ConfigParser(diags, catalog)
+    values: dict = {}
+    for key, val in node.pairs:
+        k = key.value
+        if k not in _KEYS:
+            p.err(key, f"unknown setting '{k}'{suggest(k, _KEYS)}")
+            continue
+        handler = getattr(p, f"_{k}")
+        result = handler(val)
+        if result is not None:
+            values[k if k != "default_rhythm" else "default_rhythm_days"] = result
+    return Config(root=root, **values), diags
+
+
+class _ConfigParser:
+    def __init__(self, diags: list, catalog):
+        self.diags, self.catalog = diags, catalog
+
+    def err(self, node, msg: str) -> None:
+        self.diags.append(Diagnostic(Source(CONFIG_NAME, node.line, node.col), "config", msg))
+
+    def scalar(self, node, what: str) -> str | None:
+        if not isinstance(node, YScalar) or node.tag == "null":
+            self.err(node, f"expected {what}")
+            return None
+        return node.value
+
+    def number(self, node, what: str, positive: bool = True) -> float | None:
+        if isinstance(node, YScalar) and node.tag in ("int", "float"):
+            try:
+                v = float(node.value)
+            except ValueError:
+                v = None
+            if v is not None and (v > 0 or not positive):
+                return int(v) if v.is_integer() else v
+        self.err(node, f"expected {what}, got '{getattr(node, 'value', '…')}'")
+        return None
+
+    def _owner(self, n):
+        return self.scalar(n, "the owner's name")
+
+    def _journal(self, n):
+        return self._folder(n)
+
+    def _output(self, n):
+        return self._folder(n)
+
+    def _folder(self, n):
+        v = self.scalar(n, "a folder inside the project")
+        if v is None:
+            return None
+        if Path(v).is_absolute() or ".." in Path(v).parts:
+            self.err(n, f"'{v}' must be a folder inside the project (a relative path without '..')")
+            return None
+        return v
+
+    def _week_start(self, n):
+        v = self.scalar(n, "monday or sunday")
+        if v is not None and v.lower() not in ("monday", "sunday"):
+            self.err(n, f"week_start must be monday or sunday, not '{v}'{suggest(v.lower(), ['monday', 'sunday'])}")
+            return None
+        return v.lower() if v else None
+
+    def _window_weeks(self, n):
+        v = self.number(n, "a whole number of weeks")
+        return int(v) if v else None
+
+    def _default_rhythm(self, n):
+        v = self.scalar(n, RHYTHM_HELP)
+        if v is None:
+            return None
+        days = parse_rhythm(v)
+        if days is None:
+            self.err(n, f"'{v}' is not {RHYTHM_HELP}")
+        return days
+
+    def _sizes(self, n):
+        if not isinstance(n, YMap):
+            self.err(n, "sizes must map small, medium and large to weights")
+            return None
+        out = {"small": 1, "medium": 3, "large": 8}
+        for k, v in n.pairs:
+            if k.value not in out:
+                self.err(k, f"unknown size '{k.value}'{suggest(k.value, out)}")
+                continue
+            w = self.number(v, "a positive weight")
+            if w is not None:
+                out[k.value] = w
+        return out
+
+    def _half_life_days(self, n):
+        if isinstance(n, YScalar) and n.tag == "null":
+            return None
+        return self.number(n, "a number of days (or null: acts never fade)")
+
+    def _paper(self, n):
+        v = self.scalar(n, "A4 or Letter")
+        if v is None:
+            return None
+        for p in ("A4", "Letter"):
+            if v.lower() == p.lower():
+                return p
+        self.err(n, f"paper must be A4 or Letter, not '{v}'")
+        return None
+
+    def _date(self, n) -> dt.date | None:
+        if isinstance(n, YScalar):
+            try:
+                return dt.date.fromisoformat(n.value)
+            except ValueError:
+                pass
+        self.err(n, f"expected a date YYYY-MM-DD, got '{getattr(n, 'value', '…')}'")
+        return None
+
+    def _away(self, n):
+        if not isinstance(n, YSeq):
+            self.err(n, "away must be a list of periods like {from: 2026-12-21, to: 2027-01-02}")
+            return None
+        periods = []
+        for item in n.items:
+            if not isinstance(item, YMap):
+                self.err(item, "an away period is a mapping with from, to and an optional note")
+                continue
+            fields = {k.value: (k, v) for k, v in item.pairs}
+            for k, _ in item.pairs:
+                if k.value not in ("from", "to", "note"):
+                    self.err(k, f"unknown key '{k.value}' in an away period{suggest(k.value, ['from', 'to', 'note'])}")
+            if "from" not in fields or "to" not in fields:
+                self.err(item, "an away period needs both 'from' and 'to'")
+                continue
+            start, end = self._date(fields["from"][1]), self._date(fields["to"][1])
+            if start and end:
+                if end < start:
+                    self.err(fields["to"][1], "an away period ends before it starts")
+                    continue
+                note = fields["note"][1].value if "note" in fields and isinstance(fields["note"][1], YScalar) else ""
+                periods.append(Away(start, end, note))
+        return tuple(sorted(periods, key=lambda a: (a.start, a.end)))
+
+    def _rules(self, n):
+        if isinstance(n, YScalar) and n.tag == "null":
+            return {}
+        if not isinstance(n, YMap):
+            self.err(n, "rules must map rule ids to settings, e.g. {grand-gestures: off}")
+            return None
+        out = {}
+        for k, v in n.pairs:
+            rid = k.value
+            if rid not in self.catalog:
+                self.err(k, f"unknown rule '{rid}'{suggest(rid, self.catalog)}")
+                continue
+            setting = self._rule_setting(rid, v)
+            if setting is not None:
+                out[rid] = setting
+        return out
+
+    def _rule_setting(self, rid, v):
+        if isinstance(v, YScalar):
+            word = v.value.lower()
+            if v.tag == "bool" or word in ("off", "on"):
+                return RuleSetting(enabled=word in ("true", "on"))
+            if word in SEVERITIES:
+                return RuleSetting(severity=word)
+            self.err(v, f"expected off, a severity ({', '.join(SEVERITIES)}) or a mapping of params, got '{v.value}'"
+                        f"{suggest(word, SEVERITIES + ('off',))}")
+            return None
+        if not isinstance(v, YMap):
+            self.err(v, "expected off, a severity or a mapping of params")
+            return None
+        enabled, severity, params = True, None, {}
+        defaults = self.catalog[rid]
+        for pk, pv in v.pairs:
+            name = pk.value
+            if name == "severity":
+                s = self.scalar(pv, "a severity")
+                if s and s.lower() == "off":
+                    enabled = False
+                elif s and s.lower() in SEVERITIES:
+                    severity = s.lower()
+                elif s:
+                    self.err(pv, f"unknown severity '{s}'{suggest(s, SEVERITIES + ('off',))}")
+            elif name == "enabled":
+                enabled = isinstance(pv, YScalar) and pv.value.lower() == "true"
+            elif name in defaults:
+                num = self.number(pv, f"a number for '{name}'", positive=False)
+                if num is not None:
+                    params[name] = num
+            else:
+                known = list(defaults) + ["severity", "enabled"]
+                self.err(pk, f"unknown parameter '{name}' for rule {rid}{suggest(name, known)}")
+        return RuleSetting(enabled=enabled, severity=severity, params=params)
+
+    def _share(self, n):
+        if not isinstance(n, YMap):
+            self.err(n, "share must map profile names to settings, e.g. {coach: {people: pseudonyms}}")
+            return None
+        out = {"coach": ShareProfile()}
+        keys = ("people", "notes", "reflection", "coach", "sections")
+        for k, v in n.pairs:
+            if not isinstance(v, YMap):
+                self.err(v, f"share profile '{k.value}' must be a mapping of {', '.join(keys)}")
+                continue
+            vals: dict = {}
+            for pk, pv in v.pairs:
+                if pk.value not in keys:
+                    self.err(pk, f"unknown share setting '{pk.value}'{suggest(pk.value, keys)}")
+                elif pk.value == "people":
+                    s = self.scalar(pv, "pseudonyms, initials or names")
+                    if s and s in PSEUDONYM_STYLES:
+                        vals["people"] = s
+                    elif s:
+                        self.err(pv, f"people must be one of {', '.join(PSEUDONYM_STYLES)}, not '{s}'"
+                                     f"{suggest(s, PSEUDONYM_STYLES)}")
+                elif pk.value == "sections":
+                    if not isinstance(pv, YSeq):
+                        self.err(pv, f"sections must be a list of: {', '.join(SECTIONS)}")
+                        continue
+                    secs = []
+                    for it in pv.items:
+                        if isinstance(it, YScalar) and it.value in SECTIONS:
+                            secs.append(it.value)
+                        else:
+                            self.err(it, f"unknown section '{getattr(it, 'value', '…')}'"
+                                         f"{suggest(getattr(it, 'value', ''), SECTIONS)}")
+                    vals["sections"] = tuple(secs)
+                else:
+                    if isinstance(pv, YScalar) and pv.tag == "bool":
+                        vals[pk.value] = pv.value.lower() == "true"
+                    else:
+                        self.err(pv, f"{pk.value} must be true or false")
+            out[k.value] = ShareProfile(**vals)
+        return out

@@ -1,0 +1,38 @@
+"""Terminal output: colour only on a terminal and never with NO_COLOR; plural words."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+_CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
+
+
+class Console:
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None, color: bool | None = None):
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        if color is None:
+            color = bool(getattr(self.out, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ \
+                and os.environ.get("TERM") != "dumb"
+        self.color = color
+
+    def style(self, text: str, *styles: str) -> str:
+        if not self.color or not styles:
+            return text
+        return "\033[" + ";".join(_CODES[s] for s in styles) + "m" + text + "\033[0m"
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def eprint(self, text: str = "") -> None:
+        print(text, file=self.err)
+
+    @property
+    def interactive(self) -> bool:
+        return bool(getattr(self.err, "isatty", lambda: False)())
+
+
+def plural(n: int | float, word: str, many: str | None = None) -> str:
+    n_s = f"{n:g}" if isinstance(n, float) else str(n)
+    return f"{n_s} {word if n == 1 else (many or word + 's')}"

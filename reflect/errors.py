@@ -1,0 +1,63 @@
+"""Positions and problems: every complaint about user input is a value, never an exception.
+
+`Source` points at a place in a project file (1-based line and column, path
+relative to the project root with forward slashes).  `Diagnostic` is one
+problem found there.  `suggest` gives the "did you mean" hint.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Source:
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def short(self) -> str:
+        """FILE:LINE, the form used for evidence."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    source: Source
+    kind: str  # syntax | field | value | person | config | file | internal
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.source.path,
+            "line": self.source.line,
+            "column": self.source.col,
+            "kind": self.kind,
+            "message": self.message,
+        }
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close."""
+    pool = sorted(set(choices))
+    if not isinstance(word, str) or not pool:
+        return ""
+    lowered = {c.lower(): c for c in pool}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return f" (did you mean '{lowered[word.lower()]}'?)"
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+        close = [lowered[c] for c in close]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class UsageError(Exception):
+    """A command-line mistake (exit status 2)."""

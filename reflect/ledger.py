@@ -1,0 +1,175 @@
+"""Booking: entries -> flows.  The one place that decides what counts.
+
+- `gave` is invested, by its size weight, on its date;
+- a `promised` that was kept is invested on its *kept* date (a promise made
+  or dropped moves nothing);
+- a public `thanked` is invested as a small give (symbolic reciprocity); a
+  private thank-you moves nothing but does credit help;
+- `received` is taken; an `asked` is taken once, whatever its outcome (a
+  helped ask is help received; an open or declined ask is still a draw);
+- planned entries never move a balance.
+
+An entry with several people books its full weight with each of them.
+Rules and reports read flows and balances; they never re-derive meanings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Iterable
+
+from reflect.config import Config
+from reflect.model import Act, Entry, Journal, Outcome, Size
+
+INVESTED = "invested"
+TAKEN = "taken"
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    person: str
+    direction: str       # invested | taken
+    kind: str            # give | kept-promise | public-thanks | received | ask
+    weight: float
+    date: dt.date
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    person: str
+    invested: float
+    taken: float
+    gives: int           # acts that invested (gives, kept promises, public thanks)
+    receipts: int        # help received
+    asks: int            # asks of any outcome
+    helped_asks: int
+    last: dt.date | None  # last real exchange of any kind with them, on or before the end
+    flows: tuple[Flow, ...]
+
+    @property
+    def exchanges(self) -> int:
+        return len(self.flows)
+
+    def as_json(self) -> dict:
+        return {"person": self.person, "invested": _num(self.invested), "taken": _num(self.taken),
+                "gives": self.gives, "receipts": self.receipts, "asks": self.asks,
+                "last": self.last.isoformat() if self.last else None}
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 2)
+
+
+def weight_of(entry: Entry, config: Config) -> float:
+    return float(config.sizes.get(entry.size.value, 1))
+
+
+def book_entry(entry: Entry, config: Config) -> list[Flow]:
+    """The flows one entry books (empty for planned entries and for acts that move nothing)."""
+    if entry.planned:
+        return []
+    act, w = entry.act, weight_of(entry, config)
+    if act is Act.GAVE:
+        spec = (INVESTED, "give", w, entry.date)
+    elif act is Act.PROMISED:
+        if entry.kept is None:
+            return []
+        spec = (INVESTED, "kept-promise", w, entry.kept)
+    elif act is Act.THANKED:
+        if not entry.public:
+            return []
+        spec = (INVESTED, "public-thanks", float(config.sizes.get(Size.SMALL.value, 1)), entry.date)
+    elif act is Act.RECEIVED:
+        spec = (TAKEN, "received", w, entry.date)
+    else:  # asked: once, as help received when it helped, as a draw while open or declined
+        spec = (TAKEN, "ask", w, entry.date)
+    direction, kind, weight, date = spec
+    return [Flow(p, direction, kind, weight, date, entry) for p in entry.people]
+
+
+class Ledger:
+    """Flows of the whole journal, indexed per person and by date."""
+
+    def __init__(self, journal: Journal, config: Config):
+        self.journal, self.config = journal, config
+        flows: list[Flow] = []
+        for e in journal.entries:
+            flows.extend(book_entry(e, config))
+        flows.sort(key=lambda f: (f.date, f.person, f.entry.sort_key))
+        self.flows: tuple[Flow, ...] = tuple(flows)
+        self._dates = [f.date for f in self.flows]
+        by_person: dict[str, list[Flow]] = {}
+        for f in self.flows:
+            by_person.setdefault(f.person, []).append(f)
+        self._by_person = {p: (tuple(fs), [f.date for f in fs]) for p, fs in by_person.items()}
+        contact: dict[str, list[dt.date]] = {}
+        for e in journal.entries:
+            if not e.planned:
+                for p in e.people:
+                    contact.setdefault(p, []).append(e.date)
+                    if e.kept:
+                        contact[p].append(e.kept)
+        self._contacts = {p: sorted(ds) for p, ds in contact.items()}
+
+    # -- windows -------------------------------------------------------
+    def window(self, as_of: dt.date, weeks: int | None = None) -> tuple[dt.date, dt.date]:
+        """The `weeks` weeks (default: config) ending on `as_of`, inclusive."""
+        n = weeks if weeks is not None else self.config.window_weeks
+        return as_of - dt.timedelta(days=7 * n - 1), as_of
+
+    def flows_between(self, start: dt.date, end: dt.date, person: str | None = None) -> tuple[Flow, ...]:
+        if person is not None:
+            fs, dates = self._by_person.get(person, ((), []))
+            return fs[bisect_left(dates, start):bisect_right(dates, end)]
+        return self.flows[bisect_left(self._dates, start):bisect_right(self._dates, end)]
+
+    def contacts(self, person: str, end: dt.date | None = None) -> list[dt.date]:
+        """Dates of every real exchange with a person (any act, planned excluded)."""
+        ds = self._contacts.get(person, [])
+        return ds if end is None else ds[:bisect_right(ds, end)]
+
+    def last_contact(self, person: str, end: dt.date) -> dt.date | None:
+        ds = self.contacts(person, end)
+        return ds[-1] if ds else None
+
+    # -- balances ------------------------------------------------------
+    def fade(self, flow: Flow, as_of: dt.date) -> float:
+        hl = self.config.half_life_days
+        if not hl:
+            return flow.weight
+        age = max(0, (as_of - flow.date).days)
+        return flow.weight * 0.5 ** (age / hl)
+
+    def balance(self, person: str, start: dt.date, end: dt.date) -> Balance:
+        fs = self.flows_between(start, end, person)
+        return _balance(person, fs, self.last_contact(person, end), lambda f: self.fade(f, end))
+
+    def balances(self, start: dt.date, end: dt.date) -> list[Balance]:
+        """Balances of everyone with a flow or contact in [start, end], sorted by person id."""
+        people = {f.person for f in self.flows_between(start, end)}
+        people |= {p for p, ds in self._contacts.items() if ds and ds[bisect_left(ds, start):bisect_right(ds, end)]}
+        return [self.balance(p, start, end) for p in sorted(people)]
+
+
+def _balance(person: str, fs: Iterable[Flow], last, weigh) -> Balance:
+    fs = tuple(fs)
+    inv = sum(weigh(f) for f in fs if f.direction == INVESTED)
+    tak = sum(weigh(f) for f in fs if f.direction == TAKEN)
+    return Balance(
+        person=person, invested=inv, taken=tak,
+        gives=sum(1 for f in fs if f.direction == INVESTED),
+        receipts=sum(1 for f in fs if f.kind == "received"),
+        asks=sum(1 for f in fs if f.kind == "ask"),
+        helped_asks=sum(1 for f in fs if f.kind == "ask" and f.entry.outcome is Outcome.HELPED),
+        last=last, flows=fs)
+
+
+def is_give(entry: Entry) -> bool:
+    """A giving act for plans and weekly counts (gave, promised, public thanks)."""
+    return entry.act is Act.GAVE or entry.act is Act.PROMISED or (entry.act is Act.THANKED and entry.public)
+
+
+def is_ask(entry: Entry) -> bool:
+    return entry.act is Act.ASKED

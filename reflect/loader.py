@@ -1,0 +1,413 @@
+"""Parsed files -> Journal + every Diagnostic found, in one pass.
+
+The field tables of the journal format live here: which keys an entry may
+have, which belong to which act, which values each accepts.  Nothing raises
+on user input; every problem is collected with its FILE:LINE:COLUMN and the
+loader moves on, so one run reports everything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from pathlib import Path
+
+from reflect.config import RHYTHM_HELP, Config, parse_rhythm
+from reflect.errors import Diagnostic, Source, suggest
+from reflect.model import (Act, Alignment, Entry, Journal, Level, Outcome, Person, Reflection, Size,
+                           iso_week)
+from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, parse_file
+
+PEOPLE_FILE = "people.yaml"
+ACTS = tuple(a.value for a in Act)
+COMMON_FIELDS = ("date", "with", "size", "public", "tags", "note", "planned")
+ACT_FIELDS = {
+    "outcome": ("asked",),
+    "due": ("promised",),
+    "kept": ("promised",),
+    "dropped": ("promised",),
+    "acknowledged": ("received", "asked"),
+}
+ALL_FIELDS = COMMON_FIELDS + ACTS + tuple(ACT_FIELDS)
+PERSON_FIELDS = ("name", "level", "team", "alignment", "rhythm", "aliases", "note")
+PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+class _Collector:
+    def __init__(self, rel: str, diags: list[Diagnostic]):
+        self.rel, self.diags = rel, diags
+
+    def src(self, node) -> Source:
+        return Source(self.rel, node.line, node.col)
+
+    def err(self, node, kind: str, msg: str) -> None:
+        self.diags.append(Diagnostic(self.src(node), kind, msg))
+
+    def text(self, node, field: str) -> str | None:
+        if isinstance(node, YScalar) and node.tag != "null":
+            return node.value
+        if isinstance(node, YScalar):
+            self.err(node, "value", f"'{field}' is empty")
+        else:
+            self.err(node, "value", f"'{field}' must be text, not a {'list' if isinstance(node, YSeq) else 'mapping'}")
+        return None
+
+    def date(self, node, field: str) -> dt.date | None:
+        if isinstance(node, YScalar) and node.tag in ("timestamp", "str"):
+            try:
+                return dt.date.fromisoformat(node.value) if len(node.value) == 10 else _bad()
+            except ValueError:
+                pass
+        shown = node.value if isinstance(node, YScalar) else "…"
+        self.err(node, "value", f"'{field}' must be a date like 2026-11-24, got '{shown}'")
+        return None
+
+    def boolean(self, node, field: str) -> bool | None:
+        if isinstance(node, YScalar) and node.tag == "bool":
+            return node.value.lower() == "true"
+        shown = node.value if isinstance(node, YScalar) else "…"
+        hint = " — write true or false" if isinstance(node, YScalar) and shown.lower() in ("yes", "no", "y", "n", "on", "off") else ""
+        self.err(node, "value", f"'{field}' must be true or false, got '{shown}'{hint}")
+        return None
+
+    def choice(self, node, field: str, choices: tuple[str, ...]) -> str | None:
+        v = self.text(node, field)
+        if v is None:
+            return None
+        if v not in choices:
+            self.err(node, "value", f"'{field}' must be one of {', '.join(choices)}, got '{v}'{suggest(v, choices)}")
+            return None
+        return v
+
+    def words(self, node, field: str) -> tuple[str, ...] | None:
+        if isinstance(node, YScalar) and node.tag != "null":
+            return (node.value,)
+        if isinstance(node, YSeq):
+            out = []
+            for item in node.items:
+                if isinstance(item, YScalar) and item.tag != "null":
+                    out.append(item.value)
+                else:
+                    self.err(item, "value", f"each item of '{field}' must be a word")
+            return tuple(out)
+        self.err(node, "value", f"'{field}' must be a word or a list of words")
+        return None
+
+
+def _bad():
+    raise ValueError
+
+
+def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[Diagnostic]]:
+    """Read every file of the journal folder into a Journal; collect all problems."""
+    root, folder = config.root, config.journal_dir
+    diags: list[Diagnostic] = []
+    if not folder.is_dir():
+        return Journal(), diags
+    cache = config.cache_dir if use_cache else None
+    gc_was = gc.isenabled()
+    gc.disable()  # the loader builds many small objects and no cycles: the collector only costs time
+    try:
+        files = discover(folder)
+        people_path = folder / PEOPLE_FILE
+        people: dict[str, Person] = {}
+        has_people = people_path in files
+        if has_people:
+            people = _load_people(_rel(people_path, root), parse_file(people_path, cache), diags)
+        entries: list[Entry] = []
+        reflections: list[Reflection] = []
+        coach: list[Reflection] = []
+        for path in files:
+            if path == people_path:
+                continue
+            rel = _rel(path, root)
+            parsed = parse_file(path, cache)
+            kind = "coach" if (folder / "coach") in path.parents else "owner"
+            _load_file(rel, parsed, people, kind, entries, reflections, coach, diags)
+        if entries and not has_people:
+            diags.append(Diagnostic(Source(_rel(people_path, root), 1, 1), "file",
+                                    "people.yaml is missing: list everyone your entries mention "
+                                    "(id: {name: ..., level: senior|peer|junior|external})"))
+        _check_weeks(reflections, diags, "reflection")
+        _check_weeks(coach, diags, "coach notes")
+    finally:
+        if gc_was:
+            gc.enable()
+    entries.sort(key=lambda e: e.sort_key)
+    reflections.sort(key=lambda r: (r.week, r.source))
+    coach.sort(key=lambda r: (r.week, r.source))
+    diags.sort()
+    return Journal(people=dict(sorted(people.items())), entries=tuple(entries),
+                   reflections=tuple(reflections), coach_notes=tuple(coach)), diags
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _check_weeks(items: list[Reflection], diags: list[Diagnostic], what: str) -> None:
+    seen: dict[str, Reflection] = {}
+    for r in sorted(items, key=lambda r: r.source):
+        if r.week in seen:
+            diags.append(Diagnostic(r.source, "file", f"a second {what} for {r.week} "
+                                    f"(the first is {seen[r.week].source.short()})"))
+        else:
+            seen[r.week] = r
+
+
+def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[str, Person]:
+    c = _Collector(rel, diags)
+    diags.extend(Diagnostic(Source(rel, l, col), k, m) for l, col, k, m in parsed.problems)
+    root = parsed.root
+    people: dict[str, Person] = {}
+    if root is None:
+        return people
+    if not isinstance(root, YMap):
+        c.err(root, "file", "people.yaml must map each person's id to their details, e.g. priya: {name: Priya Shah, level: peer}")
+        return people
+    seen: set[str] = set()
+    for key, val in root.pairs:
+        pid = key.value
+        if pid in seen:
+            c.err(key, "field", f"person '{pid}' is listed twice")
+            continue
+        seen.add(pid)
+        if not PERSON_ID.match(pid):
+            c.err(key, "value", f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{_slug(pid)}'")
+            continue
+        if not isinstance(val, YMap):
+            c.err(val, "value", f"person '{pid}' needs a mapping with at least name and level")
+            continue
+        fields: dict = {}
+        for k, v in val.pairs:
+            if k.value in fields:
+                c.err(k, "field", f"duplicate key '{k.value}' for person '{pid}'")
+                continue
+            fields[k.value] = (k, v)
+            if k.value not in PERSON_FIELDS:
+                c.err(k, "field", f"unknown field '{k.value}' for person '{pid}'{suggest(k.value, PERSON_FIELDS)}")
+        ok = True
+        for req in ("name", "level"):
+            if req not in fields:
+                c.err(key, "field", f"person '{pid}' has no '{req}'")
+                ok = False
+        name = c.text(fields["name"][1], "name") if "name" in fields else None
+        level = c.choice(fields["level"][1], "level", tuple(l.value for l in Level)) if "level" in fields else None
+        if name is None or level is None or not ok:
+            continue
+        kw: dict = {}
+        if "team" in fields:
+            kw["team"] = c.text(fields["team"][1], "team") or ""
+        if "alignment" in fields:
+            a = c.choice(fields["alignment"][1], "alignment", tuple(x.value for x in Alignment))
+            if a:
+                kw["alignment"] = Alignment(a)
+        if "rhythm" in fields:
+            node = fields["rhythm"][1]
+            r = c.text(node, "rhythm")
+            days = parse_rhythm(r) if r else None
+            if r and days is None:
+                c.err(node, "value", f"'{r}' is not {RHYTHM_HELP}")
+            kw["rhythm_days"] = days
+        if "aliases" in fields:
+            kw["aliases"] = c.words(fields["aliases"][1], "aliases") or ()
+        if "note" in fields:
+            kw["note"] = c.text(fields["note"][1], "note") or ""
+        people[pid] = Person(id=pid, name=name, level=Level(level), source=c.src(key), **kw)
+    return people
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "someone"
+
+
+def _load_file(rel, parsed: ParsedFile, people, kind, entries, reflections, coach, diags) -> None:
+    c = _Collector(rel, diags)
+    diags.extend(Diagnostic(Source(rel, l, col), k, m) for l, col, k, m in parsed.problems)
+    root = parsed.root
+    if root is None:
+        if not parsed.problems and parsed.is_markdown:
+            c.err(YScalar("", "null", 1, 1), "file", "the front matter is empty: add an entry's fields or 'week: YYYY-Www'")
+        return
+    if parsed.is_markdown:
+        _load_markdown(c, root, parsed, people, kind, entries, reflections, coach)
+        return
+    if kind == "coach":
+        c.err(root, "file", "coach notes are Markdown files (.md) with front matter 'week: YYYY-Www'")
+        return
+    if isinstance(root, YMap):
+        c.err(root, "file", "a journal YAML file is a list of entries: start each entry with '- date: ...'")
+        return
+    if not isinstance(root, YSeq):
+        c.err(root, "file", "a journal YAML file is a list of entries")
+        return
+    for item in root.items:
+        e = _entry(c, item, people, "")
+        if e:
+            entries.append(e)
+
+
+def _load_markdown(c, root, parsed, people, kind, entries, reflections, coach) -> None:
+    if not isinstance(root, YMap):
+        c.err(root, "file", "the front matter must be a mapping (key: value)")
+        return
+    keys = {k.value: (k, v) for k, v in root.pairs}
+    if "week" in keys or kind == "coach":
+        if "week" not in keys:
+            c.err(root, "field", "coach notes need 'week: YYYY-Www' in their front matter")
+            return
+        for k, _ in root.pairs:
+            if k.value != "week":
+                c.err(k, "field", f"unknown field '{k.value}': a {'coach note' if kind == 'coach' else 'reflection'} "
+                                  "has only 'week' in its front matter")
+        knode = keys["week"][1]
+        week = _week(c, knode)
+        if week:
+            r = Reflection(week=week, text=parsed.body, source=c.src(knode), kind=kind)
+            (coach if kind == "coach" else reflections).append(r)
+        return
+    if "entries" in keys:
+        for k, _ in root.pairs:
+            if k.value != "entries":
+                c.err(k, "field", f"unknown field '{k.value}' next to 'entries'{suggest(k.value, ['entries'])}")
+        lst = keys["entries"][1]
+        if not isinstance(lst, YSeq):
+            c.err(lst, "value", "'entries' must be a list of entries")
+            return
+        for item in lst.items:
+            e = _entry(c, item, people, parsed.body)
+            if e:
+                entries.append(e)
+        return
+    e = _entry(c, root, people, parsed.body)
+    if e:
+        entries.append(e)
+
+
+def _week(c, node) -> str | None:
+    v = node.value if isinstance(node, YScalar) else ""
+    m = WEEK.match(v)
+    if m:
+        try:
+            dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+            return v
+        except ValueError:
+            pass
+    c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))}, got '{v or '…'}'")
+    return None
+
+
+def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
+    """One entry mapping -> Entry, or None after reporting why not."""
+    if not isinstance(node, YMap):
+        c.err(node, "file", "each entry must be a mapping with date, with and one act (gave, received, asked, promised, thanked)")
+        return None
+    fields: dict = {}
+    bad = False
+    for k, v in node.pairs:
+        name = k.value
+        if name in fields:
+            c.err(k, "field", f"duplicate key '{name}' (already on line {fields[name][0].line})")
+            bad = True
+            continue
+        fields[name] = (k, v)
+        if name not in ALL_FIELDS:
+            c.err(k, "field", f"unknown field '{name}'{suggest(name, ALL_FIELDS)}")
+            bad = True
+    acts = [name for name in fields if name in ACTS]
+    if not acts:
+        c.err(node, "field", "an entry needs one act: gave, received, asked, promised or thanked")
+        return None
+    if len(acts) > 1:
+        second = fields[acts[1]][0]
+        c.err(second, "field", f"an entry has exactly one act, this one has {' and '.join(acts)}: split it in two")
+        return None
+    act = acts[0]
+    for name, (k, _) in fields.items():
+        if name in ACT_FIELDS and act not in ACT_FIELDS[name]:
+            allowed = " or ".join(f"'{a}'" for a in ACT_FIELDS[name])
+            c.err(k, "field", f"'{name}' belongs to {allowed} entries, not to '{act}'")
+            bad = True
+    for req in ("date", "with"):
+        if req not in fields:
+            c.err(node, "field", f"the entry has no '{req}'")
+            bad = True
+    what = c.text(fields[act][1], act)
+    date = c.date(fields["date"][1], "date") if "date" in fields else None
+    with_ = _with(c, fields["with"][1], people) if "with" in fields else None
+    kw: dict = {}
+    if "size" in fields:
+        s = c.choice(fields["size"][1], "size", tuple(x.value for x in Size))
+        kw["size"] = Size(s) if s else Size.SMALL
+        bad |= s is None
+    for flag in ("public", "planned"):
+        if flag in fields:
+            b = c.boolean(fields[flag][1], flag)
+            bad |= b is None
+            kw[flag] = bool(b)
+    if "tags" in fields:
+        t = c.words(fields["tags"][1], "tags")
+        kw["tags"] = t or ()
+    note = ""
+    if "note" in fields:
+        note = c.text(fields["note"][1], "note") or ""
+        if body:
+            c.err(fields["note"][0], "field", "this entry has both a 'note' field and a Markdown body: keep one")
+    kw["note"] = note or body
+    if "outcome" in fields and act == "asked":
+        o = c.choice(fields["outcome"][1], "outcome", tuple(x.value for x in Outcome))
+        kw["outcome"] = Outcome(o) if o else None
+        bad |= o is None
+    for dfield in ("due", "kept", "dropped"):
+        if dfield in fields and act == "promised":
+            d = c.date(fields[dfield][1], dfield)
+            kw[dfield] = d
+            bad |= d is None
+    if "acknowledged" in fields and act in ACT_FIELDS["acknowledged"]:
+        a = c.choice(fields["acknowledged"][1], "acknowledged", ("public", "private"))
+        kw["acknowledged"] = a
+        bad |= a is None
+        if act == "asked" and "outcome" in fields and kw.get("outcome") is not Outcome.HELPED and a:
+            c.err(fields["acknowledged"][0], "field", "'acknowledged' on an ask needs 'outcome: helped'")
+            bad = True
+    if act == "promised" and kw.get("kept") and kw.get("dropped"):
+        c.err(fields["dropped"][0], "field", "a promise is either kept or dropped, not both")
+        bad = True
+    if what is None or date is None or with_ is None or bad:
+        return None
+    if act == "asked" and kw.get("outcome") is None:
+        kw["outcome"] = Outcome.PENDING
+    return Entry(date=date, people=with_, act=Act(act), what=what, source=c.src(node),
+                 act_source=c.src(fields[act][0]), **kw)
+
+
+def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:
+    items = [node] if isinstance(node, YScalar) else list(node.items) if isinstance(node, YSeq) else None
+    if items is None or not items:
+        c.err(node, "value", "'with' must be a person id or a list of ids")
+        return None
+    out: list[str] = []
+    ok = True
+    for it in items:
+        if not isinstance(it, YScalar) or it.tag == "null":
+            c.err(it, "value", "'with' must list person ids")
+            ok = False
+            continue
+        pid = it.value
+        if pid not in people:
+            hint = suggest(pid, people)
+            if not hint:
+                by_name = {p.name.lower(): p.id for p in people.values()}
+                by_name.update({a.lower(): p.id for p in people.values() for a in p.aliases})
+                if pid.lower() in by_name:
+                    hint = f" (did you mean '{by_name[pid.lower()]}'?)"
+            c.err(it, "person", f"unknown person '{pid}'{hint}; add them to people.yaml or fix the id")
+            ok = False
+            continue
+        if pid not in out:
+            out.append(pid)
+    return tuple(out) if ok else None

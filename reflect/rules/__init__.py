@@ -1,0 +1,198 @@
+"""The principles of the article as documented, tested rules.
+
+Each rule is a frozen record (id from spec/principles.md, code, texts,
+default params, a journal that fires it and one that stays quiet) next to a
+small pure check.  `ALL_RULES` is the one registry; the same records feed
+`reflect check`, `reflect explain`, `reflect rules` and the site's
+principles page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Mapping
+
+from reflect.config import Config
+from reflect.errors import Source
+from reflect.ledger import Ledger
+from reflect.model import Journal, Severity
+
+SEVERITY_ORDER = {Severity.STRENGTH: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    source: Source
+    text: str = ""   # e.g. "2026-11-02 gave: Reviewed the deck"
+
+    def as_json(self) -> dict:
+        return {"file": self.source.path, "line": self.source.line}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    code: str
+    severity: Severity
+    people: tuple[str, ...]
+    message: str
+    lesson: str
+    suggestion: str
+    evidence: tuple[Evidence, ...] = ()
+    numbers: str = ""          # the numbers against the threshold
+    date: dt.date | None = None  # when it happened (for weekly reports)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (SEVERITY_ORDER[self.severity], self.code, self.people, self.date or dt.date.min, self.message)
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "code": self.code, "severity": self.severity.value,
+                "people": list(self.people), "message": self.message, "lesson": self.lesson,
+                "suggestion": self.suggestion, "numbers": self.numbers,
+                "evidence": [e.as_json() for e in self.evidence]}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    code: str
+    title: str
+    idea: str                 # the article's idea, in our words
+    severity: Severity        # default; config may change it
+    params: Mapping[str, float]
+    param_help: Mapping[str, str]
+    lesson: str
+    suggestion: str           # str.format fields: {name}, {names}
+    fires: str                # a journal (YAML entries) that fires the rule
+    quiet: str                # a journal that does not
+    check: Callable[["RuleContext"], Iterable["Hit"]]
+    people: str = ""          # people.yaml for the examples ('' = the standard cast)
+    as_of: str = "2026-11-27"  # the date the examples are judged on
+    config: str = ""          # reflect.yaml for the examples, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check reports; run_rules turns it into a Finding."""
+    message: str
+    people: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    numbers: str = ""
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    journal: Journal
+    ledger: Ledger
+    config: Config
+    as_of: dt.date
+    params: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def window(self) -> tuple[dt.date, dt.date]:
+        return self.ledger.window(self.as_of)
+
+    def name(self, pid: str) -> str:
+        return self.journal.person_name(pid)
+
+
+def evidence_of(entries: Iterable, limit: int = 12) -> tuple[Evidence, ...]:
+    """Evidence for entries (or flows), de-duplicated, in date order."""
+    seen, out = set(), []
+    for x in entries:
+        e = getattr(x, "entry", x)
+        if e.source in seen:
+            continue
+        seen.add(e.source)
+        out.append((e.date, e.source, f"{e.date.isoformat()} {e.act.value}: {e.what}"))
+    out.sort()
+    return tuple(Evidence(s, t) for _, s, t in out[:limit])
+
+
+def _registry():
+    from reflect.rules import balance, credit, rhythm, strategy
+
+    return (
+        balance.ONE_WAY_GIVING, balance.ONE_WAY_TAKING, balance.NEVER_ASKING, balance.BALANCED_EXCHANGE,
+        rhythm.FADING_RELATIONSHIP, rhythm.OVER_GIVING, rhythm.HOMEWORK_MISSING, rhythm.MISSED_PLAN,
+        rhythm.COMPOUNDING,
+        credit.UNACKNOWLEDGED_HELP, credit.NO_VISIBLE_GESTURES, credit.TRANSACTIONAL_LANGUAGE,
+        credit.BROKEN_PROMISE,
+        strategy.INDISCRIMINATE_GIVING, strategy.GRAND_GESTURES, strategy.LATE_BANKING,
+        strategy.ONE_LEVEL_ONLY, strategy.SPONSORSHIP_READY,
+    )
+
+
+ALL_RULES: tuple[Rule, ...] = _registry()
+BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
+BY_CODE: dict[str, Rule] = {r.code: r for r in ALL_RULES}
+RETIRED: dict[str, str] = {}  # code -> why; codes are never reused
+CATALOG: dict[str, Mapping[str, float]] = {r.id: r.params for r in ALL_RULES}
+
+
+def find_rule(key: str) -> Rule | None:
+    return BY_ID.get(key) or BY_CODE.get(key.upper())
+
+
+def effective(rule: Rule, config: Config) -> tuple[bool, Severity, dict]:
+    s = config.rules.get(rule.id)
+    params = dict(rule.params)
+    if s is None:
+        return True, rule.severity, params
+    params.update(s.params)
+    sev = Severity(s.severity) if s.severity else rule.severity
+    return s.enabled, sev, params
+
+
+def run_rules(journal: Journal, ledger: Ledger, config: Config, as_of: dt.date,
+              only: Iterable[str] | None = None) -> list[Finding]:
+    """Every enabled rule, findings sorted: strengths first, then by code, people, date."""
+    wanted = set(only) if only is not None else None
+    findings: list[Finding] = []
+    for rule in ALL_RULES:
+        if wanted is not None and rule.id not in wanted:
+            continue
+        enabled, severity, params = effective(rule, config)
+        if not enabled:
+            continue
+        ctx = RuleContext(journal, ledger, config, as_of, params)
+        for hit in rule.check(ctx):
+            names = ", ".join(ctx.name(p) for p in hit.people)
+            first = ctx.name(hit.people[0]) if hit.people else ""
+            findings.append(Finding(
+                rule=rule.id, code=rule.code, severity=severity, people=hit.people,
+                message=hit.message, lesson=rule.lesson,
+                suggestion=rule.suggestion.format(name=first or "someone", names=names or "them"),
+                evidence=hit.evidence, numbers=hit.numbers, date=hit.date))
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def iter_weeks(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    """Mondays from the week of start to the week of end."""
+    d = start - dt.timedelta(days=start.weekday())
+    while d <= end:
+        yield d
+        d += dt.timedelta(days=7)
+
+
+# The cast of every rule example unless the rule brings its own `people`.
+STANDARD_PEOPLE = """\
+priya: {name: Priya Shah, level: peer, alignment: high}
+sam: {name: Sam Okafor, level: senior}
+jo: {name: Jo Park, level: junior, rhythm: 2 weeks}
+lee: {name: Lee Wong, level: peer}
+"""
+
+
+def example_files(rule: Rule, which: str) -> dict[str, str]:
+    """The files of a rule's `fires` or `quiet` example project, by relative path."""
+    files = {
+        "journal/people.yaml": (rule.people.strip() + "\n") if rule.people else STANDARD_PEOPLE,
+        "journal/example.yaml": getattr(rule, which).strip() + "\n",
+    }
+    if rule.config:
+        files["reflect.yaml"] = rule.config.strip() + "\n"
+    return files

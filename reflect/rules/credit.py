@@ -1,0 +1,193 @@
+"""Credit and visibility rules, and promises: unacknowledged help, no visible gestures,
+transactional language, broken promises."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from reflect.model import Act, Outcome, Severity
+from reflect.rules import Evidence, Hit, Rule, RuleContext, evidence_of
+
+
+def _unacknowledged(ctx: RuleContext):
+    start, end = ctx.window
+    grace = dt.timedelta(days=ctx.params["grace_days"])
+    after = dt.timedelta(days=ctx.params["thanks_within_days"])
+    thanks: dict[str, list[dt.date]] = {}
+    for e in ctx.journal.entries:
+        if e.act is Act.THANKED and not e.planned:
+            for p in e.people:
+                thanks.setdefault(p, []).append(e.date)
+    for e in ctx.journal.entries:
+        helped = e.act is Act.RECEIVED or (e.act is Act.ASKED and e.outcome is Outcome.HELPED)
+        if not helped or e.planned or e.acknowledged or not (start <= e.date <= end):
+            continue
+        if ctx.as_of - e.date <= grace:
+            continue
+        credited = [p for p in e.people if any(e.date <= d <= e.date + after for d in thanks.get(p, ()))]
+        if len(credited) == len(e.people):
+            continue
+        missing = tuple(p for p in e.people if p not in credited)
+        names = ", ".join(ctx.name(p) for p in missing)
+        yield Hit(
+            message=(f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
+                     f"no acknowledgement and no thank-you within {ctx.params['thanks_within_days']:g} days"),
+            people=missing, evidence=evidence_of([e]), date=e.date,
+            numbers=f"{(ctx.as_of - e.date).days} days ago; a thank-you counts within "
+                    f"{ctx.params['thanks_within_days']:g} days, the rule waits {ctx.params['grace_days']:g} days")
+
+
+UNACKNOWLEDGED_HELP = Rule(
+    id="unacknowledged-help", code="R301", title="Help not acknowledged",
+    idea="Recognising what others contributed, privately and in public, is what turns a favour into a "
+         "relationship.",
+    severity=Severity.WARNING,
+    params={"grace_days": 7, "thanks_within_days": 14},
+    param_help={"grace_days": "days to wait before the rule speaks",
+                "thanks_within_days": "a thank-you within this many days after the help counts"},
+    lesson="Help that goes unrecognised is rarely offered twice. A specific thank-you, ideally where others "
+           "can see it, costs little and tells people their effort mattered.",
+    suggestion="Thank {names} specifically this week, and say in front of others what the help made possible.",
+    fires="""
+- {date: 2026-11-02, with: sam, received: Air cover in the exec review, size: medium}
+""",
+    quiet="""
+- {date: 2026-11-02, with: sam, received: Air cover in the exec review, size: medium}
+- {date: 2026-11-05, with: sam, thanked: Told the exec team how the review was saved}
+""",
+    check=_unacknowledged)
+
+
+def _no_visible(ctx: RuleContext):
+    start, end = ctx.window
+    gives = [e for e in ctx.journal.entries
+             if not e.planned and start <= e.date <= end and e.act in (Act.GAVE, Act.THANKED)]
+    real_gives = [e for e in gives if e.act is Act.GAVE]
+    public = [e for e in gives if e.public]
+    if len(real_gives) >= ctx.params["min_gives"] and not public:
+        yield Hit(
+            message=f"{len(real_gives)} gives in the last {ctx.config.window_weeks} weeks and none of them public",
+            evidence=evidence_of(real_gives),
+            numbers=f"{len(real_gives)} gives, 0 public; fires at {ctx.params['min_gives']:g} gives")
+
+
+NO_VISIBLE_GESTURES = Rule(
+    id="no-visible-gestures", code="R302", title="No visible gestures",
+    idea="Symbolic reciprocity matters: credit given in public, an endorsement, a spotlight. Help that "
+         "nobody sees does less for the relationship than it could.",
+    severity=Severity.NOTICE,
+    params={"min_gives": 5},
+    param_help={"min_gives": "the fewest gives in the window before the rule speaks"},
+    lesson="Optics are part of the exchange. A public word of credit costs you a minute and can be worth more "
+           "to the other person than the favour itself.",
+    suggestion="Credit someone's work in a meeting or channel where their peers and seniors will see it.",
+    fires="""
+- {date: 2026-10-20, with: priya, gave: Reviewed the roadmap deck}
+- {date: 2026-10-28, with: sam, gave: Wrote the pilot summary}
+- {date: 2026-11-04, with: jo, gave: Mentoring on stakeholder maps}
+- {date: 2026-11-12, with: lee, gave: Shared the hiring rubric}
+- {date: 2026-11-20, with: priya, gave: Took a customer call for her}
+""",
+    quiet="""
+- {date: 2026-10-20, with: priya, gave: Reviewed the roadmap deck}
+- {date: 2026-10-28, with: sam, gave: Wrote the pilot summary}
+- {date: 2026-11-04, with: jo, gave: Mentoring on stakeholder maps}
+- {date: 2026-11-12, with: lee, gave: Shared the hiring rubric}
+- {date: 2026-11-20, with: priya, gave: Endorsed her proposal at the steering group, public: true}
+""",
+    check=_no_visible)
+
+
+# The only place in reflect where ledger words are spelled out: they are what this rule looks for.
+TRANSACTIONAL_PATTERNS = (
+    re.compile(r"\bowes? (?:me|us)\b", re.IGNORECASE),
+    re.compile(r"\byou owe\b", re.IGNORECASE),
+    re.compile(r"\bowed (?:me|us)\b", re.IGNORECASE),
+    re.compile(r"\bin (?:my|our) debt\b", re.IGNORECASE),
+    re.compile(r"\bpay (?:me |us )?back\b", re.IGNORECASE),
+    re.compile(r"\bquid pro quo\b", re.IGNORECASE),
+    re.compile(r"\bkeep(?:ing)? (?:the )?score\b", re.IGNORECASE),
+    re.compile(r"\bscore ?card\b", re.IGNORECASE),
+    re.compile(r"\bcall(?:ing)? in (?:a|the|my) favou?r\b", re.IGNORECASE),
+    re.compile(r"\bIOU\b", re.IGNORECASE),
+    re.compile(r"\btit for tat\b", re.IGNORECASE),
+    re.compile(r"\bwe(?:'re| are) (?:now )?even\b", re.IGNORECASE),
+)
+
+
+def _transactional(ctx: RuleContext):
+    start, end = ctx.window
+    for e in ctx.journal.entries:
+        if not (start <= e.date <= end):
+            continue
+        for label, text in (("description", e.what), ("note", e.note)):
+            m = next((m for p in TRANSACTIONAL_PATTERNS if (m := p.search(text or ""))), None)
+            if m:
+                yield Hit(
+                    message=f"the {label} of the {e.date.isoformat()} entry says \"{m.group(0)}\"",
+                    people=e.people, evidence=(Evidence(e.source, f"{e.date.isoformat()} {e.act.value}: {e.what}"),),
+                    date=e.date, numbers=f"matched \"{m.group(0)}\"")
+                break
+
+
+TRANSACTIONAL_LANGUAGE = Rule(
+    id="transactional-language", code="R303", title="Transactional language",
+    idea="Treating reciprocity as a trade, with a running tally of who is up, destroys the trust it is meant "
+         "to build; once it feels like bookkeeping, people start to guard their side of it.",
+    severity=Severity.WARNING,
+    params={},
+    param_help={},
+    lesson="The words you write shape how you think, and how you think leaks into how you ask. Describe what "
+           "you did and why it mattered, not what you are now entitled to.",
+    suggestion="Rewrite the entry to say what the help meant, and ask yourself whether that framing shows "
+               "when you talk to {names}.",
+    fires="""
+- date: 2026-11-18
+  with: lee
+  gave: Covered the release review
+  note: Saved the launch for the team; quid pro quo, I will need them in Q1.
+""",
+    quiet="""
+- date: 2026-11-18
+  with: lee
+  gave: Covered the release review
+  note: Saved the launch; glad I could help, it was a tough week for the team.
+""",
+    check=_transactional)
+
+
+def _broken_promise(ctx: RuleContext):
+    start, end = ctx.window
+    for e in ctx.journal.entries:
+        if e.act is not Act.PROMISED or e.planned or e.kept:
+            continue
+        names = ", ".join(ctx.name(p) for p in e.people)
+        if e.dropped and start <= e.dropped <= end:
+            yield Hit(message=f"the promise to {names} ({e.what}) was dropped on {e.dropped.isoformat()}",
+                      people=e.people, evidence=evidence_of([e]), date=e.dropped,
+                      numbers="dropped without being kept")
+        elif not e.dropped and e.due and e.due < ctx.as_of:
+            late = (ctx.as_of - e.due).days
+            yield Hit(message=f"the promise to {names} ({e.what}) was due on {e.due.isoformat()} and is not kept",
+                      people=e.people, evidence=evidence_of([e]), date=e.due,
+                      numbers=f"{late} days past due")
+
+
+BROKEN_PROMISE = Rule(
+    id="broken-promise", code="R501", title="Broken promise",
+    idea="Over-promising is one of the easiest ways to lose credibility: a promise not kept weighs more than "
+         "the favour would have.",
+    severity=Severity.WARNING,
+    params={},
+    param_help={},
+    lesson="Only promise what you can deliver. When you cannot, say so early and offer something smaller; "
+           "silence is read as not caring.",
+    suggestion="Talk to {names} this week: deliver, agree a new date, or release the promise honestly.",
+    fires="""
+- {date: 2026-11-02, with: jo, promised: Introduction to the design lead, due: 2026-11-13}
+""",
+    quiet="""
+- {date: 2026-11-02, with: jo, promised: Introduction to the design lead, due: 2026-11-13, kept: 2026-11-12}
+- {date: 2026-11-20, with: priya, promised: Feedback on her offsite agenda, due: 2026-12-04}
+""",
+    check=_broken_promise)

@@ -1,0 +1,212 @@
+"""Rhythm rules: fading relationships, over-giving, the weekly homework, missed plans, compounding."""
+from __future__ import annotations
+
+import datetime as dt
+
+from reflect.ledger import INVESTED, is_ask, is_give
+from reflect.model import Act, Severity, iso_week
+from reflect.rules import Hit, Rule, RuleContext, evidence_of
+
+
+def _fading(ctx: RuleContext):
+    if ctx.config.is_away(ctx.as_of):
+        return
+    for pid, person in ctx.journal.people.items():
+        contacts = ctx.ledger.contacts(pid, ctx.as_of)
+        if len(contacts) < ctx.params["min_exchanges"]:
+            continue
+        last = contacts[-1]
+        rhythm = person.rhythm_days or ctx.config.default_rhythm_days
+        away = ctx.config.away_days(last + dt.timedelta(days=1), ctx.as_of)
+        quiet_days = (ctx.as_of - last).days - away
+        if quiet_days > rhythm:
+            recent = [e for e in ctx.journal.entries if pid in e.people and not e.planned and e.date <= last][-3:]
+            yield Hit(
+                message=(f"no exchange with {person.name} for {quiet_days} days (since {last.isoformat()}); "
+                         f"the rhythm you set is every {rhythm} days"),
+                people=(pid,), evidence=evidence_of(recent), date=last,
+                numbers=f"{quiet_days} days quiet{f' (not counting {away} days away)' if away else ''}; "
+                        f"rhythm {rhythm} days; {len(contacts)} past exchanges")
+
+
+FADING_RELATIONSHIP = Rule(
+    id="fading-relationship", code="R201", title="Fading relationship",
+    idea="Reciprocity is a rhythm, not a one-off trade: a relationship that was active and then went quiet "
+         "loses the trust it had built.",
+    severity=Severity.NOTICE,
+    params={"min_exchanges": 2},
+    param_help={"min_exchanges": "the fewest past exchanges before a silence is noticed "
+                                 "(the rhythm itself is per person in people.yaml, default in reflect.yaml)"},
+    lesson="Small, regular touches keep a relationship warm at little cost; reviving a cold one takes far more.",
+    suggestion="Reach out to {name} this week with something useful to them: a link, a thank-you, a quick check-in.",
+    fires="""
+- {date: 2026-08-20, with: jo, gave: Coached on the first stakeholder review}
+- {date: 2026-09-03, with: jo, received: Notes from the customer interviews}
+""",
+    quiet="""
+- {date: 2026-08-20, with: jo, gave: Coached on the first stakeholder review}
+- {date: 2026-09-03, with: jo, received: Notes from the customer interviews}
+- {date: 2026-11-20, with: jo, thanked: For the interview notes}
+""",
+    check=_fading)
+
+
+def _week_gives(ctx: RuleContext, start: dt.date, end: dt.date) -> dict[str, list]:
+    weeks: dict[str, list] = {}
+    for f in ctx.ledger.flows_between(start, end):
+        if f.direction == INVESTED and f.kind != "public-thanks":
+            weeks.setdefault(iso_week(f.date), {})[f.entry.source] = f
+    return {w: list(v.values()) for w, v in weeks.items()}
+
+
+def _over_giving(ctx: RuleContext):
+    start, end = ctx.window
+    limit = ctx.params["max_gives_per_week"]
+    for week, flows in sorted(_week_gives(ctx, start, end).items()):
+        if len(flows) > limit:
+            people = tuple(sorted({f.person for f in flows}))
+            yield Hit(
+                message=f"{len(flows)} gives in {week}, more than the {limit:g} you set as a sustainable week",
+                people=people, evidence=evidence_of(flows), date=flows[0].date,
+                numbers=f"{len(flows)} gives in one week; limit {limit:g}")
+
+
+OVER_GIVING = Rule(
+    id="over-giving", code="R202", title="Over-giving",
+    idea="Generosity without boundaries ends in exhaustion and blurred priorities; saying yes to everything "
+         "is not a strategy.",
+    severity=Severity.WARNING,
+    params={"max_gives_per_week": 8},
+    param_help={"max_gives_per_week": "the most gives in one ISO week before the rule speaks"},
+    lesson="Help that you can sustain is worth more than a burst that burns you out. Choosing where to give "
+           "is part of giving well.",
+    suggestion="Before saying yes next week, ask whether the favour fits your priorities; decline or defer one.",
+    fires="\n".join(f"- {{date: 2026-11-{d:02d}, with: {p}, gave: Favour number {i + 1}}}"
+                    for i, (d, p) in enumerate([(16, "priya"), (16, "sam"), (17, "jo"), (17, "lee"), (18, "priya"),
+                                                (18, "sam"), (19, "jo"), (19, "lee"), (20, "priya")])),
+    quiet="\n".join(f"- {{date: 2026-11-{d:02d}, with: {p}, gave: Favour number {i + 1}}}"
+                    for i, (d, p) in enumerate([(16, "priya"), (16, "sam"), (17, "jo"), (17, "lee"), (18, "priya"),
+                                                (18, "sam"), (19, "jo"), (23, "lee"), (24, "priya")])),
+    check=_over_giving)
+
+
+def _report_week(as_of: dt.date, week_start: str) -> tuple[dt.date, dt.date]:
+    """The report week containing as_of (Monday start, or Sunday when configured)."""
+    if week_start == "sunday":
+        first = as_of - dt.timedelta(days=(as_of.weekday() + 1) % 7)
+    else:
+        first = as_of - dt.timedelta(days=as_of.weekday())
+    return first, first + dt.timedelta(days=6)
+
+
+def _homework_missing(ctx: RuleContext):
+    first, last = _report_week(ctx.as_of, ctx.config.week_start)
+    if ctx.config.away_days(first, last) >= 5:
+        return
+    week = [e for e in ctx.journal.entries if first <= e.date <= last]
+    gives = [e for e in week if is_give(e)]
+    asks = [e for e in week if is_ask(e)]
+    missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
+    if missing:
+        yield Hit(
+            message=(f"the week of {first.isoformat()} ({iso_week(ctx.as_of)}) has no "
+                     f"{' and no '.join(missing)} yet, done or planned"),
+            evidence=evidence_of(week), date=first,
+            numbers=f"{len(gives)} gives and {len(asks)} asks this week (done or planned); the homework is one of each")
+
+
+HOMEWORK_MISSING = Rule(
+    id="homework-missing", code="R203", title="Weekly homework missing",
+    idea="Each week, plan one act of giving and one act of asking, then watch what changes.",
+    severity=Severity.NOTICE,
+    params={},
+    param_help={},
+    lesson="Reciprocity grows through small deliberate acts. A plan of one give and one ask a week is small "
+           "enough to keep and large enough to shift how people see you.",
+    suggestion="Run `reflect plan` to pick one give and one ask for this week.",
+    fires="""
+- {date: 2026-11-24, with: priya, gave: Reviewed the roadmap deck}
+""",
+    quiet="""
+- {date: 2026-11-24, with: priya, gave: Reviewed the roadmap deck}
+- {date: 2026-11-27, with: sam, asked: Thirty minutes on the budget case, planned: true}
+""",
+    check=_homework_missing)
+
+
+def _missed_plan(ctx: RuleContext):
+    for e in ctx.journal.entries:
+        if e.planned and e.date < ctx.as_of and not ctx.config.is_away(e.date):
+            names = ", ".join(ctx.name(p) for p in e.people)
+            days = (ctx.as_of - e.date).days
+            yield Hit(
+                message=f"planned for {e.date.isoformat()} and still open: {e.act.value} {names}: {e.what}",
+                people=e.people, evidence=evidence_of([e]), date=e.date,
+                numbers=f"{days} days past its date")
+
+
+MISSED_PLAN = Rule(
+    id="missed-plan", code="R204", title="Missed plan",
+    idea="The weekly plan only works when you close the loop: done, moved, or let go on purpose.",
+    severity=Severity.NOTICE,
+    params={},
+    param_help={},
+    lesson="An open plan quietly turns into a promise you did not keep. Deciding what happened to it keeps "
+           "your intentions honest.",
+    suggestion="Do it this week, move its date, or delete it; if you did it, run `reflect done` to record it.",
+    fires="""
+- {date: 2026-11-20, with: sam, asked: Feedback on the org design, planned: true}
+""",
+    quiet="""
+- {date: 2026-11-20, with: sam, asked: Feedback on the org design, outcome: helped}
+- {date: 2026-11-30, with: sam, gave: Share the pilot results, planned: true}
+""",
+    check=_missed_plan)
+
+
+def _small_public(ctx: RuleContext, start: dt.date, end: dt.date) -> list:
+    out = []
+    for e in ctx.journal.entries:
+        if e.planned or not e.public or not (start <= e.date <= end):
+            continue
+        if e.act is Act.THANKED or (e.act is Act.GAVE and e.size.value == "small"):
+            out.append(e)
+    return out
+
+
+def _compounding(ctx: RuleContext):
+    n = int(ctx.params["weeks"])
+    recent_start = ctx.as_of - dt.timedelta(days=7 * n - 1)
+    before_end = recent_start - dt.timedelta(days=1)
+    before_start = before_end - dt.timedelta(days=7 * n - 1)
+    recent = _small_public(ctx, recent_start, ctx.as_of)
+    before = _small_public(ctx, before_start, before_end)
+    if len(recent) > len(before) and len(recent) >= ctx.params["min_recent"]:
+        people = tuple(sorted({p for e in recent for p in e.people}))
+        yield Hit(
+            message=(f"{len(recent)} small public gestures in the last {n} weeks, up from {len(before)} "
+                     f"in the {n} before"),
+            people=people, evidence=evidence_of(recent),
+            numbers=f"{len(recent)} vs {len(before)} small public gives and thanks")
+
+
+COMPOUNDING = Rule(
+    id="compounding", code="R205", title="Compounding visibility",
+    idea="Small public gestures multiply: one person's credit, seen by many, invites more exchanges than a "
+         "large private favour.",
+    severity=Severity.STRENGTH,
+    params={"weeks": 4, "min_recent": 2},
+    param_help={"weeks": "the length of the two periods compared", "min_recent": "the fewest recent gestures"},
+    lesson="Visible, frequent, small acts of credit build a reputation for generosity that no single grand "
+           "gesture can buy.",
+    suggestion="Keep it going: one public thank-you or spotlight a week is enough.",
+    fires="""
+- {date: 2026-11-05, with: jo, thanked: Credited the interview synthesis at the all-hands, public: true}
+- {date: 2026-11-19, with: priya, gave: Endorsed her proposal in the steering group, public: true}
+""",
+    quiet="""
+- {date: 2026-10-15, with: jo, thanked: Credited the interview synthesis at the all-hands, public: true}
+- {date: 2026-10-22, with: lee, thanked: Shout-out for the release notes, public: true}
+- {date: 2026-11-19, with: priya, gave: Endorsed her proposal in the steering group, public: true}
+""",
+    check=_compounding)
