@@ -112,6 +112,14 @@ class Ledger:
                     if e.kept:
                         contact[p].append(e.kept)
         self._contacts = {p: sorted(ds) for p, ds in contact.items()}
+        self._entry_dates = [e.date for e in journal.entries]
+        self.planned: tuple[Entry, ...] = tuple(e for e in journal.entries if e.planned)
+        self.promises: tuple[Entry, ...] = tuple(e for e in journal.entries if e.act is Act.PROMISED)
+
+    def entries_between(self, start: dt.date, end: dt.date) -> tuple[Entry, ...]:
+        """Entries (planned included) dated in [start, end], in journal order."""
+        es = self.journal.entries
+        return es[bisect_left(self._entry_dates, start):bisect_right(self._entry_dates, end)]
 
     # -- windows -------------------------------------------------------
     def window(self, as_of: dt.date, weeks: int | None = None) -> tuple[dt.date, dt.date]:

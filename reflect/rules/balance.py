@@ -1,6 +1,7 @@
 """Balance rules: one-way giving, one-way taking, never asking, balanced exchange."""
 from __future__ import annotations
 
+from reflect.console import plural
 from reflect.ledger import INVESTED
 from reflect.model import Act, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
@@ -24,8 +25,8 @@ def _one_way_giving(ctx: RuleContext):
             name = ctx.name(b.person)
             yield Hit(
                 message=(f"you have invested {_n(b.invested)} in {name} over {ctx.config.window_weeks} weeks "
-                         f"and {name} has invested {_n(b.taken)} in you ({b.gives} gives, "
-                         f"{b.receipts + b.asks} asks or receipts)"),
+                         f"and {name} has invested {_n(b.taken)} in you ({plural(b.gives, 'give')}, "
+                         f"{plural(b.receipts + b.asks, 'ask or receipt', 'asks or receipts')})"),
                 people=(b.person,), evidence=evidence_of(b.flows),
                 numbers=f"invested {_ratio(b.invested, b.taken)} taken by weight; fires at {_n(p['ratio'])}:1 "
                         f"with at least {_n(p['min_gives'])} gives")
@@ -65,7 +66,8 @@ def _one_way_taking(ctx: RuleContext):
             name = ctx.name(b.person)
             yield Hit(
                 message=(f"{name} has invested {_n(b.taken)} in you over {ctx.config.window_weeks} weeks and you "
-                         f"have invested {_n(b.invested)} in {name} ({draws} asks or receipts, {b.gives} gives)"),
+                         f"have invested {_n(b.invested)} in {name} ({plural(draws, 'ask or receipt', 'asks or receipts')}, "
+                         f"{plural(b.gives, 'give')})"),
                 people=(b.person,), evidence=evidence_of(b.flows),
                 numbers=f"taken {_ratio(b.taken, b.invested)} invested by weight; fires at {_n(p['ratio'])}:1 "
                         f"with at least {_n(p['min_takes'])} asks or receipts")
@@ -101,12 +103,11 @@ def _never_asking(ctx: RuleContext):
     flows = ctx.ledger.flows_between(start, end)
     gives = [f for f in flows if f.direction == INVESTED]
     give_entries = {f.entry.source for f in gives}
-    asks = [e for e in ctx.journal.entries
-            if e.act is Act.ASKED and not e.planned and start <= e.date <= end]
+    asks = [e for e in ctx.ledger.entries_between(start, end) if e.act is Act.ASKED and not e.planned]
     if len(give_entries) >= ctx.params["min_gives"] and not asks:
         people = tuple(sorted({f.person for f in gives}))
         yield Hit(
-            message=(f"{len(give_entries)} gives and not a single ask in the last "
+            message=(f"{plural(len(give_entries), 'give')} and not a single ask in the last "
                      f"{ctx.config.window_weeks} weeks"),
             people=(), evidence=evidence_of(gives),
             numbers=f"{len(give_entries)} gives, 0 asks; fires at {_n(ctx.params['min_gives'])} gives with no ask "
@@ -155,7 +156,7 @@ def _balanced_exchange(ctx: RuleContext):
             name = ctx.name(b.person)
             yield Hit(
                 message=(f"a two-way relationship with {name}: you invested {_n(b.invested)} and {name} "
-                         f"invested {_n(b.taken)} over {b.exchanges} exchanges"),
+                         f"invested {_n(b.taken)} over {plural(b.exchanges, 'exchange')}"),
                 people=(b.person,), evidence=evidence_of(b.flows),
                 numbers=f"ratio {r:.2f}; within 1:{_n(p['max_ratio'])}..{_n(p['max_ratio'])}:1 "
                         f"with at least {_n(p['min_exchanges'])} exchanges")

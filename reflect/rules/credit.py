@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from reflect.console import plural
 from reflect.model import Act, Outcome, Severity
 from reflect.rules import Evidence, Hit, Rule, RuleContext, evidence_of
 
@@ -14,13 +15,13 @@ def _unacknowledged(ctx: RuleContext):
     grace = dt.timedelta(days=ctx.params["grace_days"])
     after = dt.timedelta(days=ctx.params["thanks_within_days"])
     thanks: dict[str, list[dt.date]] = {}
-    for e in ctx.journal.entries:
+    for e in ctx.ledger.entries_between(start, end + after):
         if e.act is Act.THANKED and not e.planned:
             for p in e.people:
                 thanks.setdefault(p, []).append(e.date)
-    for e in ctx.journal.entries:
+    for e in ctx.ledger.entries_between(start, end):
         helped = e.act is Act.RECEIVED or (e.act is Act.ASKED and e.outcome is Outcome.HELPED)
-        if not helped or e.planned or e.acknowledged or not (start <= e.date <= end):
+        if not helped or e.planned or e.acknowledged:
             continue
         if ctx.as_of - e.date <= grace:
             continue
@@ -33,7 +34,7 @@ def _unacknowledged(ctx: RuleContext):
             message=(f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
                      f"no acknowledgement and no thank-you within {ctx.params['thanks_within_days']:g} days"),
             people=missing, evidence=evidence_of([e]), date=e.date,
-            numbers=f"{(ctx.as_of - e.date).days} days ago; a thank-you counts within "
+            numbers=f"{plural((ctx.as_of - e.date).days, 'day')} ago; a thank-you counts within "
                     f"{ctx.params['thanks_within_days']:g} days, the rule waits {ctx.params['grace_days']:g} days")
 
 
@@ -60,13 +61,13 @@ UNACKNOWLEDGED_HELP = Rule(
 
 def _no_visible(ctx: RuleContext):
     start, end = ctx.window
-    gives = [e for e in ctx.journal.entries
-             if not e.planned and start <= e.date <= end and e.act in (Act.GAVE, Act.THANKED)]
+    gives = [e for e in ctx.ledger.entries_between(start, end)
+             if not e.planned and e.act in (Act.GAVE, Act.THANKED)]
     real_gives = [e for e in gives if e.act is Act.GAVE]
     public = [e for e in gives if e.public]
     if len(real_gives) >= ctx.params["min_gives"] and not public:
         yield Hit(
-            message=f"{len(real_gives)} gives in the last {ctx.config.window_weeks} weeks and none of them public",
+            message=f"{plural(len(real_gives), 'give')} in the last {ctx.config.window_weeks} weeks and none of them public",
             evidence=evidence_of(real_gives),
             numbers=f"{len(real_gives)} gives, 0 public; fires at {ctx.params['min_gives']:g} gives")
 
@@ -117,9 +118,7 @@ TRANSACTIONAL_PATTERNS = (
 
 def _transactional(ctx: RuleContext):
     start, end = ctx.window
-    for e in ctx.journal.entries:
-        if not (start <= e.date <= end):
-            continue
+    for e in ctx.ledger.entries_between(start, end):
         for label, text in (("description", e.what), ("note", e.note)):
             m = next((m for p in TRANSACTIONAL_PATTERNS if (m := p.search(text or ""))), None)
             if m:
@@ -158,8 +157,8 @@ TRANSACTIONAL_LANGUAGE = Rule(
 
 def _broken_promise(ctx: RuleContext):
     start, end = ctx.window
-    for e in ctx.journal.entries:
-        if e.act is not Act.PROMISED or e.planned or e.kept:
+    for e in ctx.ledger.promises:
+        if e.planned or e.kept or e.date > ctx.as_of:
             continue
         names = ", ".join(ctx.name(p) for p in e.people)
         if e.dropped and start <= e.dropped <= end:

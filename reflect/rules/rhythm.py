@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reflect.console import plural
 from reflect.ledger import INVESTED, is_ask, is_give
 from reflect.model import Act, Severity, iso_week
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
@@ -20,7 +21,8 @@ def _fading(ctx: RuleContext):
         away = ctx.config.away_days(last + dt.timedelta(days=1), ctx.as_of)
         quiet_days = (ctx.as_of - last).days - away
         if quiet_days > rhythm:
-            recent = [e for e in ctx.journal.entries if pid in e.people and not e.planned and e.date <= last][-3:]
+            recent = [e for e in ctx.ledger.entries_between(last - dt.timedelta(days=365), last)
+                      if pid in e.people and not e.planned][-3:]
             yield Hit(
                 message=(f"no exchange with {person.name} for {quiet_days} days (since {last.isoformat()}); "
                          f"the rhythm you set is every {rhythm} days"),
@@ -103,7 +105,7 @@ def _homework_missing(ctx: RuleContext):
     first, last = _report_week(ctx.as_of, ctx.config.week_start)
     if ctx.config.away_days(first, last) >= 5:
         return
-    week = [e for e in ctx.journal.entries if first <= e.date <= last]
+    week = list(ctx.ledger.entries_between(first, last))
     gives = [e for e in week if is_give(e)]
     asks = [e for e in week if is_ask(e)]
     missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
@@ -112,7 +114,7 @@ def _homework_missing(ctx: RuleContext):
             message=(f"the week of {first.isoformat()} ({iso_week(ctx.as_of)}) has no "
                      f"{' and no '.join(missing)} yet, done or planned"),
             evidence=evidence_of(week), date=first,
-            numbers=f"{len(gives)} gives and {len(asks)} asks this week (done or planned); the homework is one of each")
+            numbers=f"{plural(len(gives), 'give')} and {plural(len(asks), 'ask')} this week (done or planned); the homework is one of each")
 
 
 HOMEWORK_MISSING = Rule(
@@ -135,14 +137,14 @@ HOMEWORK_MISSING = Rule(
 
 
 def _missed_plan(ctx: RuleContext):
-    for e in ctx.journal.entries:
-        if e.planned and e.date < ctx.as_of and not ctx.config.is_away(e.date):
+    for e in ctx.ledger.planned:
+        if e.date < ctx.as_of and not ctx.config.is_away(e.date):
             names = ", ".join(ctx.name(p) for p in e.people)
             days = (ctx.as_of - e.date).days
             yield Hit(
                 message=f"planned for {e.date.isoformat()} and still open: {e.act.value} {names}: {e.what}",
                 people=e.people, evidence=evidence_of([e]), date=e.date,
-                numbers=f"{days} days past its date")
+                numbers=f"{plural(days, 'day')} past its date")
 
 
 MISSED_PLAN = Rule(
@@ -166,8 +168,8 @@ MISSED_PLAN = Rule(
 
 def _small_public(ctx: RuleContext, start: dt.date, end: dt.date) -> list:
     out = []
-    for e in ctx.journal.entries:
-        if e.planned or not e.public or not (start <= e.date <= end):
+    for e in ctx.ledger.entries_between(start, end):
+        if e.planned or not e.public:
             continue
         if e.act is Act.THANKED or (e.act is Act.GAVE and e.size.value == "small"):
             out.append(e)
@@ -184,7 +186,7 @@ def _compounding(ctx: RuleContext):
     if len(recent) > len(before) and len(recent) >= ctx.params["min_recent"]:
         people = tuple(sorted({p for e in recent for p in e.people}))
         yield Hit(
-            message=(f"{len(recent)} small public gestures in the last {n} weeks, up from {len(before)} "
+            message=(f"{plural(len(recent), 'small public gesture')} in the last {n} weeks, up from {len(before)} "
                      f"in the {n} before"),
             people=people, evidence=evidence_of(recent),
             numbers=f"{len(recent)} vs {len(before)} small public gives and thanks")

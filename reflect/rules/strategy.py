@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reflect.console import plural
 from reflect.ledger import INVESTED
 from reflect.model import Act, Alignment, Level, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
@@ -54,12 +55,12 @@ lee: {name: Lee Wong, level: peer, alignment: low}
 
 def _grand_gestures(ctx: RuleContext):
     start, end = ctx.window
-    gives = [e for e in ctx.journal.entries if e.act is Act.GAVE and not e.planned and start <= e.date <= end]
+    gives = [e for e in ctx.ledger.entries_between(start, end) if e.act is Act.GAVE and not e.planned]
     large = [e for e in gives if e.size.value == "large"]
     small = [e for e in gives if e.size.value == "small"]
     if large and len(large) > len(small):
         yield Hit(
-            message=f"{len(large)} large gives and {len(small)} small ones in the last {ctx.config.window_weeks} weeks",
+            message=f"{plural(len(large), 'large give')} and {plural(len(small), 'small one')} in the last {ctx.config.window_weeks} weeks",
             people=tuple(sorted({p for e in large for p in e.people})), evidence=evidence_of(large),
             numbers=f"{len(large)} large vs {len(small)} small")
 
@@ -89,8 +90,8 @@ GRAND_GESTURES = Rule(
 
 def _late_banking(ctx: RuleContext):
     start, end = ctx.window
-    for e in ctx.journal.entries:
-        if e.act is not Act.ASKED or not e.planned or e.date < start:
+    for e in ctx.ledger.planned:
+        if e.act is not Act.ASKED or e.date < start:
             continue
         for pid in e.people:
             b = ctx.ledger.balance(pid, start, end)
@@ -124,7 +125,7 @@ LATE_BANKING = Rule(
 
 def _one_level_only(ctx: RuleContext):
     start, end = ctx.window
-    touched = {p for e in ctx.journal.entries if not e.planned and start <= e.date <= end for p in e.people}
+    touched = {p for e in ctx.ledger.entries_between(start, end) if not e.planned for p in e.people}
     if not touched:
         return
     levels = {lvl: [p for p in ctx.journal.people.values() if p.level is lvl] for lvl in (Level.SENIOR, Level.PEER, Level.JUNIOR)}
@@ -183,7 +184,8 @@ def _sponsorship(ctx: RuleContext):
         if len(active) >= ctx.params["min_months"] and b.gives >= 1 and (b.receipts + b.asks) >= 1:
             yield Hit(
                 message=(f"you have exchanged with {person.name} in {len(active)} of the last {n} months, "
-                         f"in both directions ({b.gives} gives, {b.receipts + b.asks} asks or receipts)"),
+                         f"in both directions ({plural(b.gives, 'give')}, "
+                         f"{plural(b.receipts + b.asks, 'ask or receipt', 'asks or receipts')})"),
                 people=(pid,), evidence=evidence_of(b.flows),
                 numbers=f"{len(active)} active months of {n}; fires at {ctx.params['min_months']:g} with both directions")
 

@@ -1,0 +1,457 @@
+"""Inline SVG charts for the site and the PDF reports: pure functions, data in, markup out.
+
+Every chart is a self-contained `<svg>` (no script, no external reference, no
+`foreignObject`) built only from elements WeasyPrint draws: rect, circle, line,
+path, polyline, text, g, a, title and marker inside defs.  Each one starts with
+a `<title>` that names it (`role="img"`, `aria-labelledby`), has a `viewBox`
+and scales to 100 % of its container.  Colours come from the Okabe-Ito
+palette and are never the only carrier of meaning: direction has arrowheads,
+fading is dashed, every mark has its own `<title>` and numbers are written out.
+Colours are given as attributes (so the PDF, which does not apply the page's
+CSS inside SVG, prints them) and CSS classes (so `style.css` can restyle them,
+e.g. in dark mode).  Output is deterministic: coordinates are rounded to one
+decimal and everything is laid out in a stable order.  All text from data is
+escaped; `id_prefix` keeps marker and title ids unique on a page.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Sequence
+
+from markupsafe import Markup, escape
+
+__all__ = ["network", "sparkline", "bars", "balance_bars", "rhythm_strip",
+           "rhythm_summary", "trend_lines"]
+
+# Okabe-Ito: blue (5.1:1 on white) and vermillion (3.8:1) for the two directions.
+BLUE, VERMILLION, SKY, ORANGE = "#0072B2", "#D55E00", "#56B4E9", "#E69F00"
+INK, MUTED, GRID, PAPER = "#1F1F1F", "#595959", "#BDBDBD", "#FFFFFF"
+RAMP = ("#FFFFFF", "#BFD9EC", "#5EA3D0", "#0072B2")  # rhythm levels 0-3, light to dark
+FONT = "DejaVu Sans, Verdana, sans-serif"
+CHAR_EM = 0.6  # estimated average glyph width in em, for label collision checks
+LEVEL_NAMES = {"senior": "senior", "peer": "peer", "junior": "junior", "external": "external"}
+
+
+# ---------------------------------------------------------------- helpers
+def _n(x: float) -> str:
+    """A number for SVG or for people: one decimal at most, no '-0', no '.0'."""
+    v = round(float(x), 1)
+    s = f"{v + 0.0:.1f}"
+    s = s[:-2] if s.endswith(".0") else s
+    return "0" if s == "-0" else s
+
+
+def _v(x: object) -> float:
+    """A finite, non-negative value (bad input draws as 0 rather than breaking)."""
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return f if math.isfinite(f) and f > 0 else 0.0
+
+
+def _e(text: object) -> str:
+    return str(escape(str(text)))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "\u2026"
+
+
+def _pid(prefix: str) -> str:
+    p = re.sub(r"[^A-Za-z0-9_-]", "-", str(prefix)) or "chart"
+    return p if p[0].isalpha() else "c" + p
+
+
+def _safe_href(href: str | None) -> str | None:
+    """Only plain relative links: no scheme, no leading slash, no whitespace or controls."""
+    if not href or re.search(r"[\s\x00-\x1f\x7f\\]", href):
+        return None
+    if href.startswith("/") or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href):
+        return None
+    return href
+
+
+def _text(x: float, y: float, s: str, size: float = 11, anchor: str = "start",
+          cls: str = "chart-text", fill: str = INK, bold: bool = False, italic: bool = False) -> str:
+    extra = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
+    return (f'<text class="{cls}" x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" '
+            f'text-anchor="{anchor}" fill="{fill}"{extra}>{_e(s)}</text>')
+
+
+def _svg(pid: str, kind: str, w: float, h: float, label: str, body: Sequence[str]) -> Markup:
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" '
+        f'aria-labelledby="{pid}-title" viewBox="0 0 {_n(w)} {_n(h)}" width="100%" '
+        f'preserveAspectRatio="xMidYMid meet" font-family="{FONT}">'
+        f'<title id="{pid}-title">{_e(label)}</title>' + "".join(body) + "</svg>")
+
+
+def _empty(pid: str, kind: str, label: str, message: str, w: float = 640, h: float = 60) -> Markup:
+    return _svg(pid, kind, w, h, f"{label}: {message}",
+                [_text(w / 2, h / 2 + 4, message, 13, "middle", "chart-text chart-muted", MUTED)])
+
+
+def _points(pts: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
+
+
+# ---------------------------------------------------------------- network
+_NW, _NH, _CX, _CY = 720.0, 520.0, 360.0, 235.0
+_INNER, _OUTER = (215.0, 140.0), (305.0, 200.0)
+_BANDS = {"senior": [(140, 40)], "peer": [(30, -30), (150, 210)], "junior": [(220, 320)]}
+_LABEL_SIZE, _MAX_LABELS = 12.0, 24
+
+
+def _layout(nodes: list[dict]) -> list[tuple[dict, float, float, float, float]]:
+    """(node, x, y, cos, sin) for every node, spread evenly per level band."""
+    by_level: dict[str, list[dict]] = {k: [] for k in ("senior", "peer", "junior", "external")}
+    for node in nodes:
+        by_level.get(str(node.get("level")), by_level["external"]).append(node)
+    placed = []
+    for level, group in by_level.items():
+        group.sort(key=lambda d: (str(d.get("name", "")).casefold(), str(d.get("id", ""))))
+        if level == "external":
+            n, (rx, ry) = len(group), _OUTER
+            slots = [[(90 + 360 * (i + 0.5) / max(n, 1), d) for i, d in enumerate(group)]]
+            squeeze = 0.88
+        else:
+            bands = _BANDS[level]
+            half = (len(group) + 1) // 2 if len(bands) == 2 else len(group)
+            parts = [group[:half], group[half:]] if len(bands) == 2 else [group]
+            rx, ry = _INNER
+            slots = [[(a0 + (a1 - a0) * (i + 0.5) / len(part), d) for i, d in enumerate(part)]
+                     for (a0, a1), part in zip(bands, parts) if part]
+            squeeze = 0.8
+        for row in slots:
+            crowded = len(row) > 1 and abs(row[1][0] - row[0][0]) * math.pi / 180 * rx < 70
+            for i, (deg, d) in enumerate(row):
+                c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+                k = squeeze if crowded and i % 2 else 1.0
+                placed.append((d, _CX + rx * k * c, _CY - ry * k * s, c, s))
+    return placed
+
+
+def _overlaps(box: tuple[float, float, float, float], boxes: list) -> bool:
+    x0, y0, x1, y1 = box
+    return (x0 < 2 or x1 > _NW - 2 or y0 < 2 or y1 > _NH - 48
+            or any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes))
+
+
+def _label(name: str, x: float, y: float, c: float, s: float, r: float, boxes: list) -> str:
+    """Place a node label radially outward, avoiding earlier labels and nodes; '' if no room."""
+    fs = _LABEL_SIZE
+    for limit in (18, 12, 7):
+        text = _clip(name, limit)
+        w = len(text) * fs * CHAR_EM
+        side = "start" if c > 0.45 else "end" if c < -0.45 else "middle"
+        above = s > 0
+        candidates = []
+        for step in (0, 1, 2):
+            if side != "middle":
+                lx = x + (r + 4 if side == "start" else -r - 4)
+                candidates.append((lx, y + 4 + step * (fs + 1) * (-1 if above else 1), side))
+            vy = y - r - 5 - step * (fs + 1) if above else y + r + fs + 1 + step * (fs + 1)
+            candidates.append((x, vy, "middle"))
+            candidates.append((x, y + r + fs + 1 + step * (fs + 1) if above else y - r - 5 - step * (fs + 1), "middle"))
+        for lx, ly, anchor in candidates:
+            x0 = lx if anchor == "start" else lx - w if anchor == "end" else lx - w / 2
+            box = (x0 - 1, ly - fs * 0.85, x0 + w + 1, ly + fs * 0.3)
+            if not _overlaps(box, boxes):
+                boxes.append(box)
+                return _text(lx, ly, text, fs, anchor, "chart-text node-label")
+    return ""
+
+
+def _marker(pid: str, key: str, path: str, colour: str) -> str:
+    return (f'<marker id="{pid}-{key}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="13" '
+            f'markerHeight="13" markerUnits="userSpaceOnUse" orient="auto">'
+            f'<path class="arrow-{key}" d="{path}" fill="{colour}"/></marker>')
+
+
+def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
+    """The owner's network: owner in the centre, people placed by level.
+
+    Seniors on an arc above, peers left and right, juniors below, external
+    people on an outer ring.  Two parallel arrows per relationship: blue,
+    solid-headed owner -> person for what the owner invested, vermillion
+    with a notched head person -> owner for what the owner took; together
+    their width scales with the volume (invested + taken).  Fading
+    relationships are dashed (links and node outline) and the label is
+    italic.  Every node and link has its own `<title>`; nodes with a
+    relative `href` are links.  The 24 largest relationships get labels
+    (truncated with an ellipsis, moved or dropped when they would collide).
+    """
+    pid = _pid(id_prefix)
+    owner = str(owner_name)
+    label = f"Network of {owner}: {len(nodes)} people"
+    if not nodes:
+        return _empty(pid, "network", f"Network of {owner}",
+                      "No exchanges yet \u2014 your network appears here as you log them.", 720, 120)
+    vol = {id(d): _v(d.get("invested")) + _v(d.get("taken")) for d in nodes}
+    vmax = max(vol.values()) or 1.0
+    ranked = sorted(nodes, key=lambda d: (-vol[id(d)], str(d.get("name", "")).casefold(), str(d.get("id", ""))))
+    labelled = {id(d) for d in ranked[:_MAX_LABELS]}
+    placed = _layout(list(nodes))
+    radius = {id(d): 6 + 4 * math.sqrt(vol[id(d)] / vmax) for d in nodes}
+    body = ["<defs>", _marker(pid, "inv", "M0,0 L10,5 L0,10 z", BLUE),
+            _marker(pid, "take", "M0,0 L10,5 L0,10 L3.5,5 z", VERMILLION), "</defs>"]
+    links, circles, labels = [], [], []
+    owner_r = 26.0
+    boxes: list = [(_CX - owner_r, _CY - owner_r, _CX + owner_r, _CY + owner_r)]
+    boxes += [(x - radius[id(d)], y - radius[id(d)], x + radius[id(d)], y + radius[id(d)])
+              for d, x, y, _, _ in placed]
+    for d, x, y, c, s in placed:
+        name = str(d.get("name") or d.get("id") or "?")
+        inv, took, fading, r = _v(d.get("invested")), _v(d.get("taken")), bool(d.get("fading")), radius[id(d)]
+        level = LEVEL_NAMES.get(str(d.get("level")), "external")
+        dash = ' stroke-dasharray="6 4"' if fading else ""
+        dx, dy = x - _CX, y - _CY
+        dist = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / dist, dy / dist
+        total = 2.5 + 9.5 * math.sqrt(vol[id(d)] / vmax)
+        both = inv > 0 and took > 0
+        for amount, key, colour, outward, text in (
+                (inv, "inv", BLUE, True, f"You invested {_n(inv)} in {name}"),
+                (took, "take", VERMILLION, False, f"{name} invested {_n(took)} in you")):
+            if amount <= 0:
+                continue
+            w = min(9.0, max(1.25, total * amount / (inv + took)))
+            off = (w / 2 + 1.5) * (1 if outward else -1) if both else 0.0
+            ox, oy = -uy * off, ux * off
+            a = (_CX + ux * (owner_r + 3) + ox, _CY + uy * (owner_r + 3) + oy)
+            b = (x - ux * (r + 3) + ox, y - uy * (r + 3) + oy)
+            (x1, y1), (x2, y2) = (a, b) if outward else (b, a)
+            links.append(
+                f'<g class="link link-{key}{" link-fading" if fading else ""}"><title>{_e(text)}'
+                f'{" (fading)" if fading else ""}</title><line x1="{_n(x1)}" y1="{_n(y1)}" '
+                f'x2="{_n(x2)}" y2="{_n(y2)}" stroke="{colour}" stroke-width="{_n(w)}"{dash} '
+                f'marker-end="url(#{pid}-{key})"/></g>')
+        title = (f"{name} ({level}{', fading' if fading else ''}): you invested {_n(inv)} "
+                 f"in {name}; {name} invested {_n(took)} in you")
+        node = (f'<g class="node node-{level}{" node-fading" if fading else ""}"><title>{_e(title)}</title>'
+                f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{PAPER}" stroke="{INK}" '
+                f'stroke-width="1.5"{" stroke-dasharray=" + chr(34) + "3 2" + chr(34) if fading else ""}/>')
+        text = _label(name, x, y, c, s, r, boxes) if id(d) in labelled else ""
+        if fading and text:
+            text = text.replace("<text ", '<text font-style="italic" ', 1)
+        node += text + "</g>"
+        href = _safe_href(d.get("href"))
+        circles.append(f'<a href="{_e(href)}">{node}</a>' if href else node)
+    body += links + circles
+    body.append(f'<g class="node node-owner"><title>{_e(owner)} (you)</title>'
+                f'<circle cx="{_n(_CX)}" cy="{_n(_CY)}" r="{_n(owner_r)}" fill="{INK}" stroke="{INK}"/>'
+                + _text(_CX, _CY + 4.5, "You", 13, "middle", "chart-text owner-label", PAPER, bold=True)
+                + "</g>")
+    ly = _NH - 30
+    legend = ['<g class="legend">',
+              f'<line x1="12" y1="{_n(ly)}" x2="52" y2="{_n(ly)}" stroke="{BLUE}" stroke-width="3" marker-end="url(#{pid}-inv)"/>',
+              _text(58, ly + 4, "you invested", 11),
+              f'<line x1="172" y1="{_n(ly)}" x2="212" y2="{_n(ly)}" stroke="{VERMILLION}" stroke-width="3" marker-end="url(#{pid}-take)"/>',
+              _text(218, ly + 4, "invested in you", 11),
+              f'<line x1="352" y1="{_n(ly)}" x2="392" y2="{_n(ly)}" stroke="{MUTED}" stroke-width="3" stroke-dasharray="6 4"/>',
+              _text(398, ly + 4, "fading", 11),
+              _text(470, ly + 4, "thicker = more exchanged", 11),
+              _text(12, ly + 22, "Seniors above, peers at the sides, juniors below, "
+                    "external people on the outer ring.", 11, cls="chart-text chart-muted", fill=MUTED),
+              "</g>"]
+    return _svg(pid, "network", _NW, _NH, label, body + labels + legend)
+
+
+# ---------------------------------------------------------------- small charts
+def sparkline(values: list[float], label: str, id_prefix: str) -> Markup:
+    """A tiny line over (typically) 12 weeks, from 0 to the maximum, last point emphasised."""
+    pid, vals = _pid(id_prefix), [_v(v) for v in values]
+    if not vals:
+        return _empty(pid, "sparkline", label, "no data", 120, 30)
+    w, h, pad = 120.0, 30.0, 4.0
+    top = max(vals) or 1.0
+    step = (w - 2 * pad) / (len(vals) - 1) if len(vals) > 1 else 0.0
+    pts = [(pad + i * step if len(vals) > 1 else w - pad, h - pad - (h - 2 * pad) * v / top)
+           for i, v in enumerate(vals)]
+    lx, ly = pts[-1]
+    body = [f'<line class="chart-axis" x1="{_n(pad)}" y1="{_n(h - pad)}" x2="{_n(w - pad)}" '
+            f'y2="{_n(h - pad)}" stroke="{GRID}" stroke-width="1"/>',
+            f'<polyline class="spark-line" points="{_points(pts)}" fill="none" stroke="{MUTED}" '
+            f'stroke-width="1.5" stroke-linejoin="round"/>',
+            f'<circle class="spark-last" cx="{_n(lx)}" cy="{_n(ly)}" r="3" fill="{BLUE}" stroke="{PAPER}" stroke-width="1"/>']
+    return _svg(pid, "sparkline", w, h, f"{label}: {', '.join(_n(v) for v in vals)} (last {_n(vals[-1])})", body)
+
+
+def bars(series: list[tuple[str, float]], label: str, id_prefix: str,
+         highlight_last: bool = True, unit: str = "") -> Markup:
+    """Weekly bars with a 0-to-max value axis; every nth week labelled so labels never collide.
+
+    Each bar has a `<title>` such as "2026-W45: 4 gives" (`unit` supplies "gives").
+    The last bar is darker, outlined and carries its value as text when highlighted.
+    """
+    pid = _pid(id_prefix)
+    if not series:
+        return _empty(pid, "bars", label, "No weeks to show yet.")
+    w, h, left, right, top, bottom = 640.0, 200.0, 40.0, 8.0, 20.0, 28.0
+    vals = [_v(v) for _, v in series]
+    vmax = max(vals) or 1.0
+    slot = (w - left - right) / len(series)
+    fs = 11.0
+    label_w = max(len(str(k)) for k, _ in series) * fs * CHAR_EM + 8
+    every = max(1, math.ceil(label_w / slot))
+    base = h - bottom
+    body = [f'<line class="chart-axis" x1="{_n(left)}" y1="{_n(top)}" x2="{_n(left)}" y2="{_n(base)}" stroke="{MUTED}" stroke-width="1"/>',
+            f'<line class="chart-grid" x1="{_n(left)}" y1="{_n(top)}" x2="{_n(w - right)}" y2="{_n(top)}" stroke="{GRID}" stroke-width="0.75" stroke-dasharray="3 3"/>',
+            _text(left - 5, base + 4, "0", fs, "end", "chart-text chart-muted", MUTED),
+            _text(left - 5, top + 4, _n(vmax), fs, "end", "chart-text chart-muted", MUTED)]
+    for i, ((week, _), v) in enumerate(zip(series, vals)):
+        last = highlight_last and i == len(series) - 1
+        bh = max(1.0, (base - top) * v / vmax)
+        x = left + i * slot + slot * 0.15
+        fill, stroke = (BLUE, INK) if last else (SKY, BLUE)
+        tip = f"{week}: {_n(v)} {unit}".strip()
+        body.append(f'<g class="bar{" bar-current" if last else ""}"><title>{_e(tip)}</title>'
+                    f'<rect x="{_n(x)}" y="{_n(base - bh)}" width="{_n(slot * 0.7)}" height="{_n(bh)}" '
+                    f'fill="{fill if v else GRID}" stroke="{stroke if v else GRID}" stroke-width="{1.5 if last else 0.75}"/></g>')
+        if last:
+            body.append(_text(x + slot * 0.35, base - bh - 5, _n(v), fs, "middle", bold=True))
+        if (len(series) - 1 - i) % every == 0:
+            body.append(_text(x + slot * 0.35, base + 16, str(week), fs, "middle",
+                              "chart-text chart-muted", MUTED, bold=last))
+    body.append(f'<line class="chart-axis" x1="{_n(left)}" y1="{_n(base)}" x2="{_n(w - right)}" y2="{_n(base)}" stroke="{MUTED}" stroke-width="1"/>')
+    return _svg(pid, "bars", w, h, label, body)
+
+
+def balance_bars(rows: list[tuple[str, float, float]], label: str, id_prefix: str) -> Markup:
+    """Per-person diverging bars: what you invested to the right, what you took to the left.
+
+    Names sit in the middle column, values are written at the bar ends, both
+    sides share one scale.  Rows keep the caller's order.
+    """
+    pid = _pid(id_prefix)
+    if not rows:
+        return _empty(pid, "balance", label, "No exchanges with anyone in this period.")
+    w, row_h, head = 640.0, 24.0, 28.0
+    lz, rz, span = 228.0, 412.0, 150.0
+    h = head + row_h * len(rows) + 6
+    vmax = max(max(_v(i), _v(t)) for _, i, t in rows) or 1.0
+    body = [_text(lz, 16, "\u2190 invested in you", 11, "end", "chart-text chart-muted", MUTED, bold=True),
+            _text(rz, 16, "you invested \u2192", 11, "start", "chart-text chart-muted", MUTED, bold=True),
+            f'<line class="chart-axis" x1="{_n(lz)}" y1="{_n(head - 4)}" x2="{_n(lz)}" y2="{_n(h - 4)}" stroke="{GRID}" stroke-width="1"/>',
+            f'<line class="chart-axis" x1="{_n(rz)}" y1="{_n(head - 4)}" x2="{_n(rz)}" y2="{_n(h - 4)}" stroke="{GRID}" stroke-width="1"/>']
+    for k, (name, inv, took) in enumerate(rows):
+        inv, took, y = _v(inv), _v(took), head + k * row_h
+        cy = y + row_h / 2
+        tip = f"{name}: you invested {_n(inv)} in {name}; {name} invested {_n(took)} in you"
+        parts = [f'<g class="balance-row"><title>{_e(tip)}</title>']
+        if k % 2:
+            parts.append(f'<rect class="row-alt" x="0" y="{_n(y)}" width="{_n(w)}" height="{_n(row_h)}" fill="#F2F2F2"/>')
+        lw, rw = span * took / vmax, span * inv / vmax
+        if took:
+            parts.append(f'<rect class="bar-taken" x="{_n(lz - lw)}" y="{_n(cy - 7)}" width="{_n(lw)}" height="14" fill="{VERMILLION}"/>')
+        if inv:
+            parts.append(f'<rect class="bar-invested" x="{_n(rz)}" y="{_n(cy - 7)}" width="{_n(rw)}" height="14" fill="{BLUE}"/>')
+        parts += [_text(lz - lw - 4, cy + 4, _n(took), 11, "end"),
+                  _text(rz + rw + 4, cy + 4, _n(inv), 11, "start"),
+                  _text((lz + rz) / 2, cy + 4, _clip(str(name), 22), 12, "middle"), "</g>"]
+        body.append("".join(parts))
+    return _svg(pid, "balance", w, h, label, body)
+
+
+def _level(count: int, thresholds: tuple[int, int, int]) -> int:
+    return sum(count >= t for t in thresholds)
+
+
+def rhythm_summary(weeks: list[tuple[str, int]]) -> str:
+    """The text equivalent of a rhythm strip: active weeks, longest run, last active week."""
+    if not weeks:
+        return "No weeks to show."
+    active = [i for i, (_, c) in enumerate(weeks) if _v(c) > 0]
+    if not active:
+        return f"No activity in {len(weeks)} weeks ({weeks[0][0]} to {weeks[-1][0]})."
+    best, best_end, run = 0, 0, 0
+    for i, (_, c) in enumerate(weeks):
+        run = run + 1 if _v(c) > 0 else 0
+        if run > best:
+            best, best_end = run, i
+    plural = "s" if best != 1 else ""
+    return (f"Active in {len(active)} of {len(weeks)} weeks ({weeks[0][0]} to {weeks[-1][0]}); "
+            f"longest run {best} week{plural}, ending {weeks[best_end][0]}; "
+            f"last active {weeks[active[-1]][0]}.")
+
+
+def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
+                 unit: str = "", thresholds: tuple[int, int, int] = (1, 2, 4)) -> Markup:
+    """A year of weeks as small squares (a contribution graph in one strip).
+
+    Four shades: none, 1, 2-3, 4+ (`thresholds`), darker = more, each square
+    with its own `<title>`; the chart title carries `rhythm_summary(weeks)`,
+    which the caller can also show as the text alternative.  Rows wrap every
+    53 weeks.
+    """
+    pid = _pid(id_prefix)
+    if not weeks:
+        return _empty(pid, "rhythm", label, "No weeks to show.", 640, 30)
+    size, gap, per_row = 10.0, 2.0, 53
+    cols = min(len(weeks), per_row)
+    rows = math.ceil(len(weeks) / per_row)
+    w = max(cols * (size + gap) + 2, 240.0)
+    h = rows * (size + gap) + 16
+    body = []
+    for i, (week, count) in enumerate(weeks):
+        c = int(_v(count))
+        lvl = _level(c, thresholds)
+        x, y = 1 + (i % per_row) * (size + gap), 1 + (i // per_row) * (size + gap)
+        tip = f"{week}: {c} {unit}".strip()
+        body.append(f'<rect class="rhythm lvl-{lvl}" x="{_n(x)}" y="{_n(y)}" width="{_n(size)}" height="{_n(size)}" '
+                    f'rx="1.5" fill="{RAMP[lvl]}" stroke="{"#8C8C8C" if lvl == 0 else RAMP[lvl]}" '
+                    f'stroke-width="0.75"><title>{_e(tip)}</title></rect>')
+    ty = h - 3
+    body += [_text(1, ty, str(weeks[0][0]), 9, "start", "chart-text chart-muted", MUTED),
+             _text(w - 1, ty, str(weeks[-1][0]), 9, "end", "chart-text chart-muted", MUTED)]
+    return _svg(pid, "rhythm", w, h, f"{label}: {rhythm_summary(weeks)}", body)
+
+
+def trend_lines(weeks: list[str], series: dict[str, list[float]], label: str, id_prefix: str,
+                shared_scale: bool = True) -> Markup:
+    """Small multiples: one mini line chart per series (e.g. gives, receipts, asks, thanks).
+
+    Two panels per row, all on the same 0-to-max scale (`shared_scale`) so they
+    compare at a glance.  Each panel names the series with its last value and
+    average, draws the average as a dashed line, emphasises the last week and
+    has a `<title>` listing every week's value.  Series keep the caller's order.
+    """
+    pid = _pid(id_prefix)
+    if not weeks or not series:
+        return _empty(pid, "trends", label, "No weeks to show yet.")
+    pw, ph, gap = 310.0, 112.0, 20.0
+    names = list(series)
+    cleaned = {k: [_v(v) for v in list(series[k])[: len(weeks)]] for k in names}
+    overall = max((max(v) for v in cleaned.values() if v), default=0.0) or 1.0
+    rows = math.ceil(len(names) / 2)
+    w, h = 2 * pw + gap, rows * ph
+    body = []
+    for k, name in enumerate(names):
+        vals = cleaned[name] or [0.0]
+        top = overall if shared_scale else (max(vals) or 1.0)
+        ox, oy = (k % 2) * (pw + gap), (k // 2) * ph
+        x0, x1, y0, y1 = ox + 30, ox + pw - 28, oy + 26, oy + 84
+        step = (x1 - x0) / (len(vals) - 1) if len(vals) > 1 else 0.0
+        pts = [(x0 + i * step if len(vals) > 1 else x1, y1 - (y1 - y0) * v / top) for i, v in enumerate(vals)]
+        avg = sum(vals) / len(vals)
+        ay = y1 - (y1 - y0) * avg / top
+        tip = f"{name}: " + "; ".join(f"{wk} {_n(v)}" for wk, v in zip(weeks, vals))
+        lx, ly = pts[-1]
+        body.append("".join([
+            f'<g class="trend-panel"><title>{_e(tip)}</title>',
+            _text(ox + 2, oy + 14, str(name), 12, bold=True),
+            _text(ox + pw - 2, oy + 14, f"last {_n(vals[-1])} \u00b7 avg {_n(avg)}", 11, "end", "chart-text chart-muted", MUTED),
+            f'<line class="chart-axis" x1="{_n(x0)}" y1="{_n(y1)}" x2="{_n(x1)}" y2="{_n(y1)}" stroke="{MUTED}" stroke-width="1"/>',
+            f'<line class="chart-grid" x1="{_n(x0)}" y1="{_n(ay)}" x2="{_n(x1)}" y2="{_n(ay)}" stroke="{MUTED}" stroke-width="0.75" stroke-dasharray="4 3"/>',
+            _text(x0 - 4, y1 + 4, "0", 10, "end", "chart-text chart-muted", MUTED),
+            _text(x0 - 4, y0 + 4, _n(top), 10, "end", "chart-text chart-muted", MUTED),
+            f'<polyline class="trend-line" points="{_points(pts)}" fill="none" stroke="{BLUE}" stroke-width="2" stroke-linejoin="round"/>',
+            f'<circle class="trend-last" cx="{_n(lx)}" cy="{_n(ly)}" r="3.5" fill="{BLUE}" stroke="{PAPER}" stroke-width="1"/>',
+            _text(lx + 5, ly + 4, _n(vals[-1]), 10, "start", bold=True),
+            _text(x0, oy + 100, str(weeks[0]), 10, "start", "chart-text chart-muted", MUTED),
+            _text(x1, oy + 100, str(weeks[min(len(vals), len(weeks)) - 1]), 10, "end", "chart-text chart-muted", MUTED),
+            "</g>"]))
+    return _svg(pid, "trends", w, h, label, body)
