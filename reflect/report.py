@@ -1,0 +1,577 @@
+"""Everything a page shows, computed: week reports, person pages, the site index.
+
+Pure functions from (project, findings, dates) to plain frozen data.  Templates
+only arrange what is here; every number, sentence fragment and choice (which
+relationship is this week's homework, what to plan) is made in this module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from reflect.console import plural
+from reflect.ledger import INVESTED, TAKEN, Balance, is_ask, is_give
+from reflect.model import Act, Entry, Level, Outcome, iso_week, week_start
+from reflect.project import Project
+from reflect.rules import Finding, run_rules
+
+TREND_WEEKS = 12
+RECENT_DAYS = 28
+
+
+# ---------------------------------------------------------------- data
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: int
+    detail: str            # e.g. "3 helped"
+    average: float         # mean of the 12 weeks before
+    delta: str             # "+2 vs usual", "as usual"
+    series: tuple[int, ...]  # the 12 weeks ending with this one
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str                       # one sentence
+    people: tuple[tuple[str, str, str], ...]  # (person id, name, detail)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    kind: str            # "given-more" | "asked-more"
+    title: str
+    person: str | None
+    name: str
+    level: str
+    invested: float
+    taken: float
+    text: str            # the observation
+    action: str          # the suggestion
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    act: str             # "gave" | "asked"
+    person: str
+    name: str
+    what: str            # a short proposed description
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    entry: Entry
+    names: str
+    status: str          # "done" | "missed" | "planned"
+
+
+@dataclass(frozen=True)
+class Plan:
+    last_week: str
+    last_items: tuple[PlanItem, ...]
+    last_give_done: bool
+    last_ask_done: bool
+    next_week: str
+    next_items: tuple[PlanItem, ...]      # already planned for the coming week
+    give: Suggestion | None
+    ask: Suggestion | None
+
+
+@dataclass(frozen=True)
+class Signal:
+    label: str
+    value: str
+    previous: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NetworkNode:
+    id: str
+    name: str
+    level: str
+    invested: float
+    taken: float
+    fading: bool
+
+
+@dataclass(frozen=True)
+class WeekReport:
+    week: str                    # "2026-W48"
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    owner: str
+    is_current: bool
+    tiles: tuple[Tile, ...]
+    questions: tuple[Answer, ...]
+    network: tuple[NetworkNode, ...]
+    relationships: tuple[Relationship, ...]
+    findings: tuple[Finding, ...]
+    plan: Plan
+    trend_weeks: tuple[str, ...]
+    trend: dict                  # series name -> tuple of ints
+    signals: tuple[Signal, ...]
+    reflection: str              # Markdown ('' when none)
+    coach: str                   # Markdown ('' when none)
+    prompts: tuple[str, ...]
+    entries: tuple[Entry, ...]   # the week's entries (done and planned)
+    prev_week: str | None
+    next_week: str | None
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    entry: Entry
+    direction: str   # invested | taken | none
+    weight: float
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    id: str
+    name: str
+    level: str
+    team: str
+    alignment: str
+    rhythm_days: int
+    note: str
+    balance: Balance
+    all_time: Balance
+    timeline: tuple[TimelineItem, ...]   # newest first, capped
+    hidden: int                          # entries not shown (cap)
+    weekly: tuple[tuple[str, int], ...]  # a year of weeks: (week, exchanges)
+    monthly: tuple[tuple[str, float, float], ...]  # (YYYY-MM, invested, taken) over the last 12 months
+    findings: tuple[Finding, ...]
+    last: dt.date | None
+    quiet_days: int | None
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    owner: str
+    as_of: dt.date
+    current: WeekReport
+    weeks: tuple[tuple[str, int], ...]          # (week, entries), newest first
+    people: tuple[tuple[str, str, str, int], ...]  # (id, name, level, entries), by name
+    balances: tuple[tuple[str, str, float, float], ...]  # (id, name, invested, taken)
+    findings: tuple[Finding, ...]
+    entry_count: int
+    first: dt.date | None
+    last: dt.date | None
+
+
+# ---------------------------------------------------------------- helpers
+
+def week_bounds(week: str, week_start_day: str = "monday") -> tuple[dt.date, dt.date]:
+    first = week_start(week)
+    if week_start_day == "sunday":
+        first -= dt.timedelta(days=1)
+    return first, first + dt.timedelta(days=6)
+
+
+def week_of(d: dt.date, week_start_day: str = "monday") -> str:
+    """The report week a date belongs to (a Sunday belongs to the next week when weeks start on Sunday)."""
+    if week_start_day == "sunday" and d.weekday() == 6:
+        d += dt.timedelta(days=1)
+    return iso_week(d)
+
+
+def _name(project: Project, pid: str) -> str:
+    return project.journal.person_name(pid)
+
+
+def _level(project: Project, pid: str) -> str:
+    p = project.journal.people.get(pid)
+    return p.level.value if p else "external"
+
+
+def _counts(entries) -> dict[str, int]:
+    done = [e for e in entries if not e.planned]
+    return {
+        "gives": sum(1 for e in done if e.act is Act.GAVE),
+        "receipts": sum(1 for e in done if e.act is Act.RECEIVED),
+        "asks": sum(1 for e in done if e.act is Act.ASKED),
+        "helped": sum(1 for e in done if e.act is Act.ASKED and e.outcome is Outcome.HELPED),
+        "thanks": sum(1 for e in done if e.act is Act.THANKED),
+        "people": len({p for e in done for p in e.people}),
+        "public": sum(1 for e in done if e.public),
+    }
+
+
+_TILES = (("gives", "Gives"), ("receipts", "Help received"), ("asks", "Asks"), ("thanks", "Thanks"),
+          ("people", "People touched"), ("public", "Public acts"))
+
+
+def _delta(value: int, avg: float) -> str:
+    d = value - avg
+    n = int(abs(d) + 0.5)  # round half up: 0.5 above usual reads as +1
+    if n == 0:
+        return "as usual"
+    return f"{'+' if d > 0 else '−'}{n} vs usual"
+
+
+# ---------------------------------------------------------------- week report
+
+def week_report(project: Project, week: str, as_of: dt.date, findings: list[Finding] | None = None) -> WeekReport:
+    """The homework report for one week, judged as of the week's end (or as_of, if earlier)."""
+    cfg, ledger, journal = project.config, project.ledger, project.journal
+    start, end = week_bounds(week, cfg.week_start)
+    judge = min(end, as_of)
+    if findings is None:
+        findings = run_rules(journal, ledger, cfg, judge)
+    week_entries = ledger.entries_between(start, end)
+    # 1. numbers
+    series: dict[str, list[int]] = {k: [] for k, _ in _TILES}
+    series["helped"] = []
+    weeks = [start - dt.timedelta(days=7 * i) for i in range(TREND_WEEKS, -1, -1)]  # 13 Mondays, oldest first
+    for ws in weeks:
+        c = _counts(ledger.entries_between(ws, ws + dt.timedelta(days=6)))
+        for k in series:
+            series[k].append(c[k])
+    tiles = []
+    for key, label in _TILES:
+        vals = series[key]
+        value, before = vals[-1], vals[:-1]
+        avg = sum(before) / len(before)
+        detail = ""
+        if key == "asks":
+            detail = f"{series['helped'][-1]} helped"
+        tiles.append(Tile(key, label, value, detail, round(avg, 1), _delta(value, avg), tuple(vals[1:])))
+    # 2. the three questions
+    recent_start = judge - dt.timedelta(days=RECENT_DAYS - 1)
+    recent = ledger.flows_between(recent_start, judge)
+    helped: dict[str, int] = {}
+    helpers: dict[str, int] = {}
+    for f in recent:
+        (helped if f.direction == INVESTED else helpers)[f.person] = \
+            (helped if f.direction == INVESTED else helpers).get(f.person, 0) + 1
+    w_start, w_end = ledger.window(judge)
+    balances = ledger.balances(w_start, w_end)
+    questions = (
+        _answer_people(project, "Who have you helped recently?", helped, "give",
+                       "You have not helped anyone in the last four weeks."),
+        _answer_people(project, "Who have you allowed to help you?", helpers, "exchange",
+                       "Nobody has helped you in the last four weeks, and you have not asked."),
+        _answer_balance(project, balances),
+    )
+    # 3. network
+    fading = {p for f in findings if f.rule == "fading-relationship" for p in f.people}
+    ranked = sorted(balances, key=lambda b: (-(b.invested + b.taken), b.person))[:24]
+    network = tuple(NetworkNode(b.person, _name(project, b.person), _level(project, b.person),
+                                round(b.invested, 2), round(b.taken, 2), b.person in fading) for b in ranked)
+    # 4. two relationships
+    relationships = _relationships(project, balances)
+    # 6. plan
+    plan = make_plan(project, week, judge, balances, findings)
+    # 7. trend and signals
+    trend_weeks = tuple(iso_week(ws) for ws in weeks[1:])
+    trend = {k: tuple(series[k][1:]) for k in ("gives", "receipts", "asks", "thanks")}
+    signals = _signals(project, judge)
+    # 8. reflection, coach, prompts
+    reflection = next((r.text for r in journal.reflections if r.week == week), "")
+    coach = "\n\n".join(r.text for r in journal.coach_notes if r.week == week)
+    prompts = _prompts(project, findings, relationships)
+    prev_w = iso_week(start - dt.timedelta(days=7)) if start > _first_date(project) else None
+    next_w = iso_week(start + dt.timedelta(days=7)) if end < as_of else None
+    return WeekReport(
+        week=week, start=start, end=end, as_of=judge, owner=cfg.owner, is_current=start <= as_of <= end,
+        tiles=tuple(tiles), questions=questions, network=network, relationships=relationships,
+        findings=tuple(findings), plan=plan, trend_weeks=trend_weeks, trend=trend, signals=signals,
+        reflection=reflection, coach=coach, prompts=prompts, entries=tuple(week_entries),
+        prev_week=prev_w, next_week=next_w)
+
+
+def _first_date(project: Project) -> dt.date:
+    es = project.journal.entries
+    return es[0].date if es else dt.date.min
+
+
+def _answer_people(project, question, counts: dict[str, int], word: str, empty: str) -> Answer:
+    if not counts:
+        return Answer(question, empty, ())
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], _name(project, kv[0])))[:5]
+    people = tuple((p, _name(project, p), plural(n, word)) for p, n in top)
+    total = len(counts)
+    lead = ", ".join(n for _, n, _ in people[:3])
+    more = f" and {total - 3} more" if total > 3 else ""
+    verb = "You helped" if word == "give" else "You let"
+    tail = "" if word == "give" else " help you"
+    return Answer(question, f"{verb} {lead}{more}{tail} in the last four weeks.", people)
+
+
+def _answer_balance(project, balances: list[Balance]) -> Answer:
+    q = "Where is the reciprocity out of balance?"
+    out = []
+    for b in balances:
+        hi, lo = max(b.invested, b.taken), min(b.invested, b.taken)
+        if b.exchanges >= 3 and hi >= 3 * max(lo, 0.5) and hi >= 3:
+            side = "you have invested more" if b.invested > b.taken else "they have invested more in you"
+            out.append((hi - lo, b.person, side, b))
+    if not out:
+        return Answer(q, "Nowhere strongly: no relationship in the window leans 3:1 or more either way.", ())
+    out.sort(key=lambda t: (-t[0], t[1]))
+    people = tuple((p, _name(project, p), f"{side} ({b.invested:g} to {b.taken:g})") for _, p, side, b in out[:5])
+    return Answer(q, f"{plural(len(out), 'relationship')} lean{'s' if len(out) == 1 else ''} strongly one way: "
+                     f"{', '.join(n for _, n, _ in people[:3])}.", people)
+
+
+def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]:
+    given = [b for b in balances if b.invested > b.taken]
+    asked = [b for b in balances if b.taken > b.invested]
+    out = []
+    if given:
+        b = max(given, key=lambda b: (b.invested - b.taken, b.person))
+        n = _name(project, b.person)
+        out.append(Relationship("given-more", "You have given more than you asked", b.person, n,
+                                _level(project, b.person), b.invested, b.taken,
+                                f"You have invested {b.invested:g} in {n}; {n} has invested {b.taken:g} in you.",
+                                f"Ask {n} for something that matters to you: advice, a review, an introduction."))
+    else:
+        out.append(Relationship("given-more", "You have given more than you asked", None, "", "", 0, 0,
+                                "No relationship in the window where you have given more than you asked.",
+                                "Who could you help this week, without being asked?"))
+    if asked:
+        b = max(asked, key=lambda b: (b.taken - b.invested, b.person))
+        n = _name(project, b.person)
+        out.append(Relationship("asked-more", "You have asked more than you gave", b.person, n,
+                                _level(project, b.person), b.invested, b.taken,
+                                f"{n} has invested {b.taken:g} in you; you have invested {b.invested:g} in {n}.",
+                                f"Find one useful thing to do for {n} this week, unasked."))
+    else:
+        out.append(Relationship("asked-more", "You have asked more than you gave", None, "", "", 0, 0,
+                                "No relationship in the window where you have asked more than you gave.",
+                                "Whose help would make the biggest difference to you right now? Ask them."))
+    return tuple(out)
+
+
+def _signals(project: Project, judge: dt.date) -> tuple[Signal, ...]:
+    ledger = project.ledger
+    w_start, w_end = ledger.window(judge)
+    p_end = w_start - dt.timedelta(days=1)
+    p_start = p_end - (w_end - w_start)
+
+    def asks_helped(s, e):
+        asks = [x for x in ledger.entries_between(s, e) if x.act is Act.ASKED and not x.planned]
+        decided = [x for x in asks if x.outcome is not Outcome.PENDING]
+        helped = sum(1 for x in asks if x.outcome is Outcome.HELPED)
+        return (f"{helped / len(decided):.0%}" if decided else "–"), f"{helped} of {len(decided)} decided asks"
+
+    def unasked(s, e):
+        return str(sum(1 for x in ledger.entries_between(s, e) if x.act is Act.RECEIVED and not x.planned))
+
+    def active(s, e):
+        return str(len({p for x in ledger.entries_between(s, e) if not x.planned for p in x.people}))
+
+    a_now, a_note = asks_helped(w_start, w_end)
+    a_prev, _ = asks_helped(p_start, p_end)
+    weeks = project.config.window_weeks
+    return (
+        Signal("Asks that helped", a_now, a_prev, a_note),
+        Signal("Help received unasked", unasked(w_start, w_end), unasked(p_start, p_end),
+               f"acts of help you did not ask for, last {weeks} weeks"),
+        Signal("Active relationships", active(w_start, w_end), active(p_start, p_end),
+               f"people with at least one exchange, last {weeks} weeks"),
+    )
+
+
+_PROMPTS = {
+    "one-way-giving": "What would you ask {name} for if you were sure the answer would be yes?",
+    "one-way-taking": "What is {name} working on that you could make easier?",
+    "never-asking": "Where are you carrying something alone that someone would gladly help with?",
+    "unacknowledged-help": "Whose help this month made the biggest difference, and do they know it?",
+    "fading-relationship": "What made the relationship with {name} valuable, and what small act would renew it?",
+    "broken-promise": "What did you promise that you could not keep, and what would repair look like?",
+    "over-giving": "Which of this week's favours would you decline next time, and why?",
+    "sponsorship-ready": "What would you want {name} to say about you in a room you are not in?",
+    "transactional-language": "When you help, what do you hope happens next, and would you say it aloud?",
+    "one-level-only": "Who at a level you rarely reach sees something about your work that you cannot?",
+}
+_GENERAL = (
+    "Which exchange this week surprised you, and what did it teach you about that person?",
+    "Where did you feel reluctant to ask, and what was the reluctance about?",
+    "Who helped you without being asked, and how did you respond?",
+)
+
+
+def _prompts(project, findings: list[Finding], relationships) -> tuple[str, ...]:
+    out: list[str] = []
+    for f in findings:
+        t = _PROMPTS.get(f.rule)
+        if t and len(out) < 3:
+            p = t.format(name=_name(project, f.people[0]) if f.people else "them")
+            if p not in out:
+                out.append(p)
+    for g in _GENERAL:
+        if len(out) >= 4:
+            break
+        out.append(g)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- plan
+
+def make_plan(project: Project, week: str, judge: dt.date, balances: list[Balance] | None = None,
+              findings: list[Finding] | None = None) -> Plan:
+    cfg, ledger = project.config, project.ledger
+    start, end = week_bounds(week, cfg.week_start)
+    last_start, last_end = start - dt.timedelta(days=7), start - dt.timedelta(days=1)
+    last_entries = ledger.entries_between(last_start, last_end)
+    last_items = []
+    for e in last_entries:
+        if e.planned:
+            last_items.append(PlanItem(e, _names(project, e), "missed"))
+    give_done = any(is_give(e) and not e.planned for e in last_entries)
+    ask_done = any(is_ask(e) and not e.planned for e in last_entries)
+    nxt_start, nxt_end = end + dt.timedelta(days=1), end + dt.timedelta(days=7)
+    # plans for this week and the next count as "already planned"
+    upcoming = [e for e in ledger.entries_between(start, nxt_end) if e.planned]
+    next_items = tuple(PlanItem(e, _names(project, e), "missed" if e.date < judge else "planned") for e in upcoming)
+    if balances is None:
+        balances = ledger.balances(*ledger.window(judge))
+    give, ask = suggest_plan(project, judge, balances, findings or [])
+    return Plan(iso_week(last_start), tuple(last_items), give_done, ask_done, iso_week(nxt_start),
+                next_items, give, ask)
+
+
+def _names(project, e: Entry) -> str:
+    return ", ".join(_name(project, p) for p in e.people)
+
+
+def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], findings: list[Finding]
+                 ) -> tuple[Suggestion | None, Suggestion | None]:
+    """One give and one ask, from the data: give where you have taken, ask where you have given."""
+    people = project.journal.people
+    by = {b.person: b for b in balances}
+    fading = [p for f in findings if f.rule == "fading-relationship" for p in f.people]
+    sponsor = [p for f in findings if f.rule == "sponsorship-ready" for p in f.people]
+    give = ask = None
+    takers = sorted((b for b in balances if b.taken > b.invested and b.person in people),
+                    key=lambda b: (-(b.taken - b.invested), b.person))
+    if takers:
+        b = takers[0]
+        n = people[b.person].name
+        give = Suggestion("gave", b.person, n, f"Something useful for {n}, unasked",
+                          f"{n} has invested {b.taken:g} in you and you {b.invested:g} in {n} over the window.")
+    elif fading:
+        p = fading[0]
+        n = people[p].name
+        give = Suggestion("gave", p, n, f"A small, useful gesture for {n}",
+                          f"The relationship with {n} has gone quiet for longer than its rhythm.")
+    elif balances:
+        b = sorted(balances, key=lambda b: (b.last or dt.date.min, b.person))[0]
+        if b.person in people:
+            n = people[b.person].name
+            give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}",
+                              f"You have not been in touch with {n} for a while.")
+    if sponsor:
+        p = sponsor[0]
+        n = people[p].name
+        ask = Suggestion("asked", p, n, f"A conversation with {n} about backing your next initiative",
+                         f"You have a steady two-way relationship with {n}, a senior: the ground for sponsorship.")
+    else:
+        givers = sorted((b for b in balances if b.invested > b.taken and b.person in people
+                         and (give is None or b.person != give.person)),
+                        key=lambda b: (-(b.invested - b.taken), b.person))
+        if givers:
+            b = givers[0]
+            n = people[b.person].name
+            ask = Suggestion("asked", b.person, n, f"Input from {n} on something that matters to you",
+                             f"You have invested {b.invested:g} in {n} and {n} {b.taken:g} in you: "
+                             f"{n} would likely welcome the chance to help.")
+    return give, ask
+
+
+# ---------------------------------------------------------------- person page
+
+PERSON_TIMELINE_CAP = 150
+
+
+def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Finding]) -> PersonPage:
+    cfg, ledger = project.config, project.ledger
+    person = project.journal.people[pid]
+    start, end = ledger.window(as_of)
+    balance = ledger.balance(pid, start, end)
+    all_time = ledger.balance(pid, dt.date.min, as_of)
+    entries = _person_entries(project, pid)
+    items = []
+    for e in reversed(entries):
+        fl = [f for f in all_time.flows if f.entry is e]
+        items.append(TimelineItem(e, fl[0].direction if fl else "none", fl[0].weight if fl else 0.0))
+    shown = tuple(items[:PERSON_TIMELINE_CAP])
+    monday = as_of - dt.timedelta(days=as_of.weekday())
+    contacts = ledger.contacts(pid, as_of)
+    weekly = []
+    for i in range(51, -1, -1):
+        ws = monday - dt.timedelta(days=7 * i)
+        weekly.append((iso_week(ws), sum(1 for d in contacts if ws <= d <= ws + dt.timedelta(days=6))))
+    monthly = []
+    y, m = as_of.year, as_of.month
+    months = []
+    for _ in range(12):
+        months.append((y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    for y, m in reversed(months):
+        ms = dt.date(y, m, 1)
+        me = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+        fs = ledger.flows_between(ms, me, pid)
+        monthly.append((f"{y}-{m:02d}", sum(f.weight for f in fs if f.direction == INVESTED),
+                        sum(f.weight for f in fs if f.direction == TAKEN)))
+    last = ledger.last_contact(pid, as_of)
+    return PersonPage(
+        id=pid, name=person.name, level=person.level.value, team=person.team, alignment=person.alignment.value,
+        rhythm_days=person.rhythm_days or cfg.default_rhythm_days, note=person.note, balance=balance,
+        all_time=all_time, timeline=shown, hidden=len(items) - len(shown), weekly=tuple(weekly),
+        monthly=tuple(monthly), findings=tuple(f for f in findings if pid in f.people), last=last,
+        quiet_days=(as_of - last).days if last else None)
+
+
+def _person_entries(project, pid):
+    return [e for e in project.journal.entries if pid in e.people]
+
+
+# ---------------------------------------------------------------- index
+
+def site_index(project: Project, as_of: dt.date, current: WeekReport, findings: list[Finding]) -> SiteIndex:
+    ledger, journal = project.ledger, project.journal
+    weeks: dict[str, int] = {}
+    for e in journal.entries:
+        if e.date <= as_of + dt.timedelta(days=7):
+            w = week_of(e.date, project.config.week_start)
+            weeks[w] = weeks.get(w, 0) + 1
+    weeks.setdefault(current.week, 0)
+    per_person: dict[str, int] = {}
+    for e in journal.entries:
+        for p in e.people:
+            per_person[p] = per_person.get(p, 0) + 1
+    people = tuple(sorted(((p.id, p.name, p.level.value, per_person.get(p.id, 0))
+                           for p in journal.people.values()), key=lambda t: (t[1].lower(), t[0])))
+    start, end = ledger.window(as_of)
+    bal = sorted(ledger.balances(start, end), key=lambda b: (-(b.invested + b.taken), b.person))[:20]
+    return SiteIndex(
+        owner=project.config.owner, as_of=as_of, current=current,
+        weeks=tuple(sorted(weeks.items(), reverse=True)), people=people,
+        balances=tuple((b.person, _name(project, b.person), b.invested, b.taken) for b in bal),
+        findings=tuple(findings), entry_count=len(journal.entries),
+        first=journal.entries[0].date if journal.entries else None,
+        last=journal.entries[-1].date if journal.entries else None)
+
+
+def report_weeks(project: Project, as_of: dt.date) -> list[str]:
+    """Every week from the first entry's week to the week of as_of, oldest first."""
+    ws = project.config.week_start
+    current = week_of(as_of, ws)
+    if not project.journal.entries:
+        return [current]
+    first_start, _ = week_bounds(week_of(project.journal.entries[0].date, ws), ws)
+    cur_start, _ = week_bounds(current, ws)
+    if first_start > cur_start:
+        return [current]
+    out, d = [], first_start
+    while d <= cur_start:
+        out.append(week_of(d + dt.timedelta(days=1) if ws == "sunday" else d, ws))
+        d += dt.timedelta(days=7)
+    return out
