@@ -449,31 +449,37 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
     fading = [p for f in findings if f.rule == "fading-relationship" for p in f.people]
     sponsor = [p for f in findings if f.rule == "sponsorship-ready" for p in f.people]
     give = ask = None
-    takers = sorted((b for b in balances if b.taken > b.invested and b.person in people),
+    soon = project.ledger.entries_between(judge - dt.timedelta(days=7), judge + dt.timedelta(days=14))
+    planned_give = {p for e in soon if e.planned and is_give(e) for p in e.people}
+    planned_ask = {p for e in soon if e.planned and is_ask(e) for p in e.people}
+    balances = [b for b in balances if b.person in people]
+    takers = sorted((b for b in balances if b.taken > b.invested and b.person not in planned_give),
                     key=lambda b: (-(b.taken - b.invested), b.person))
     if takers:
         b = takers[0]
         n = people[b.person].name
         give = Suggestion("gave", b.person, n, f"Something useful for {n}, unasked",
                           f"{n} has invested {b.taken:g} in you and you {b.invested:g} in {n} over the window.")
-    elif fading:
-        p = fading[0]
+    elif [p for p in fading if p not in planned_give]:
+        p = [p for p in fading if p not in planned_give][0]
         n = people[p].name
         give = Suggestion("gave", p, n, f"A small, useful gesture for {n}",
                           f"The relationship with {n} has gone quiet for longer than its rhythm.")
-    elif balances:
-        b = sorted(balances, key=lambda b: (b.last or dt.date.min, b.person))[0]
-        if b.person in people:
+    elif [b for b in balances if b.person not in planned_give]:
+        b = sorted((b for b in balances if b.person not in planned_give),
+                   key=lambda b: (b.last or dt.date.min, b.person))[0]
+        if True:
             n = people[b.person].name
             give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}",
                               f"You have not been in touch with {n} for a while.")
+    sponsor = [p for p in sponsor if p not in planned_ask]
     if sponsor:
         p = sponsor[0]
         n = people[p].name
         ask = Suggestion("asked", p, n, f"A conversation with {n} about backing your next initiative",
                          f"You have a steady two-way relationship with {n}, a senior: the ground for sponsorship.")
     else:
-        givers = sorted((b for b in balances if b.invested > b.taken and b.person in people
+        givers = sorted((b for b in balances if b.invested > b.taken and b.person not in planned_ask
                          and (give is None or b.person != give.person)),
                         key=lambda b: (-(b.invested - b.taken), b.person))
         if givers:
