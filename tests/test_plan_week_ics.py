@@ -1,0 +1,113 @@
+"""`reflect plan`, `reflect week` and plan.ics on small journals a user could write."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reflect.cli import main
+from reflect.console import Console
+
+REPO = Path(__file__).resolve().parent.parent
+
+PEOPLE = """\
+priya: {name: Priya Shah, level: peer}
+sam: {name: Sam Okafor, level: senior}
+jo: {name: Jo Park, level: junior}
+"""
+
+
+def _project(tmp_path: Path, entries: str) -> Path:
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / "people.yaml").write_text(PEOPLE)
+    (tmp_path / "journal" / "log.yaml").write_text(entries)
+    (tmp_path / "reflect.yaml").write_text("owner: Test Owner\n")
+    return tmp_path
+
+
+def _run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, Console(out=out, err=err, color=False))
+    return code, out.getvalue(), err.getvalue()
+
+
+LOPSIDED = """\
+- {date: 2026-11-02, with: priya, gave: Reviewed the roadmap deck, size: medium}
+- {date: 2026-11-09, with: priya, gave: Covered the steering meeting, size: medium}
+- {date: 2026-11-03, with: sam, received: Air cover in the exec review, size: medium}
+- {date: 2026-11-10, with: sam, asked: Budget sign-off, outcome: helped, size: medium}
+"""
+
+
+def test_plan_suggests_give_where_taken_and_ask_where_given(tmp_path):
+    root = _project(tmp_path, LOPSIDED)
+    code, out, _ = _run(["plan", "--project", str(root), "--as-of", "2026-11-25"])
+    assert code == 0
+    give_line = next(l for l in out.splitlines() if l.strip().startswith("Give:"))
+    ask_line = next(l for l in out.splitlines() if l.strip().startswith("Ask:"))
+    assert "Sam Okafor" in give_line      # you have taken from Sam: give back
+    assert "Priya Shah" in ask_line       # you have given to Priya: ask
+    assert "why:" in out
+    # without --yes on a non-terminal nothing is written
+    assert (root / "journal" / "log.yaml").read_text() == LOPSIDED
+
+
+def test_plan_says_when_the_week_is_already_covered(tmp_path):
+    root = _project(tmp_path, LOPSIDED + "- {date: 2026-11-24, with: jo, gave: Coaching session}\n"
+                                        "- {date: 2026-11-26, with: sam, asked: Feedback on goals, planned: true}\n")
+    code, out, _ = _run(["plan", "--project", str(root), "--as-of", "2026-11-25"])
+    assert code == 0
+    assert "already done" in out and "already planned" in out
+    assert "Nothing to write" in out
+
+
+def test_plan_refuses_an_invalid_journal(tmp_path):
+    root = _project(tmp_path, "- {date: 2026-11-02, with: nobody, gave: x}\n")
+    code, _, err = _run(["plan", "--project", str(root), "--as-of", "2026-11-25"])
+    assert code == 1
+    assert "unknown person 'nobody'" in err
+
+
+def test_week_fits_80_columns_and_has_every_part(tmp_path):
+    dest = tmp_path / "p"
+    shutil.copytree(REPO / "journal", dest / "journal")
+    shutil.copy(REPO / "reflect.yaml", dest / "reflect.yaml")
+    code, out, _ = _run(["week", "--project", str(dest), "--as-of", "2026-11-27"])
+    assert code == 0
+    assert all(len(line) <= 80 for line in out.splitlines()), max(out.splitlines(), key=len)
+    for part in ("The three questions", "This week's two relationships", "Findings", "Plan", "2026-W48"):
+        assert part in out
+    assert "\x1b[" not in out  # no colour when not a terminal
+
+
+def test_week_rejects_a_bad_week(tmp_path):
+    root = _project(tmp_path, LOPSIDED)
+    code, _, err = _run(["week", "2026-W99", "--project", str(root), "--as-of", "2026-11-25"])
+    assert code == 2 and "ISO week" in err
+
+
+def test_ics_holds_planned_acts_and_open_promises(tmp_path):
+    icalendar = pytest.importorskip("icalendar")
+    from reflect.ics import plan_calendar
+    from reflect.project import load_project
+
+    root = _project(tmp_path, LOPSIDED
+                    + "- {date: 2026-11-26, with: sam, asked: Feedback on goals, planned: true}\n"
+                    + "- {date: 2026-11-30, with: jo, gave: Pair on the survey, planned: true}\n"
+                    + "- {date: 2026-11-20, with: priya, promised: Share the churn data, due: 2026-11-27}\n"
+                    + "- {date: 2026-11-20, with: priya, promised: Kept one, due: 2026-11-27, kept: 2026-11-21}\n"
+                    + "- {date: 2026-06-01, with: jo, gave: Old plan far away, planned: true}\n")
+    data = plan_calendar(load_project(root), dt.date(2026, 11, 25))
+    cal = icalendar.Calendar.from_ical(data)
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert any("Sam Okafor" in s and s.startswith("Ask") for s in events)
+    assert any("Jo Park" in s and "Pair on the survey" in s for s in events)
+    assert any(s.startswith("Promise due") and "Share the churn data" in s for s in events)
+    assert not any("Kept one" in s or "Old plan" in s for s in events)
+    ask = next(e for s, e in events.items() if "Sam Okafor" in s)
+    assert ask.decoded("dtstart") == dt.date(2026, 11, 26)
+    # reproducible: same journal, same date, same bytes
+    assert plan_calendar(load_project(root), dt.date(2026, 11, 25)) == data
