@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     r = sub.add_parser("rules", help="list every rule")
+    r.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="markdown: the full catalogue, as in docs/rules.md")
     r.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     b = sub.add_parser("build", parents=[common], help="write the HTML site and the weekly PDF reports")
