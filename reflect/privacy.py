@@ -1,0 +1,163 @@
+"""Private by construction: pseudonyms and name scrubbing for shared reports.
+
+- A pseudonym is the person's level and a letter ("Peer A", "Senior B").  Letters
+  are assigned in the order of an HMAC of the person's id under a per-project
+  secret salt (`.reflect/share-salt`, git-ignored), so they cannot be reversed by
+  guessing names, and once assigned they are remembered (`.reflect/share-names.json`)
+  so a person keeps their pseudonym in every later report, even when people are
+  added.
+- `Scrubber` replaces every way the journal writes a person — full name, each part
+  of it, aliases, id — in any case and with possessives, longest first, by whole
+  words, with their pseudonym.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from reflect.model import Person
+
+SALT_FILE = "share-salt"
+NAMES_FILE = "share-names.json"
+# generic words that may be part of a team's name but say nothing about who it is
+GENERIC = frozenset("team teams group squad crew council committee board office the of and for de van von da di "
+                    "la le el del mr mrs ms dr".split())
+_LEVEL_WORD = {"senior": "Senior", "peer": "Peer", "junior": "Junior", "external": "External"}
+
+
+def _letters(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, ..."""
+    s = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def load_salt(state_dir: Path) -> bytes:
+    """The project's secret salt, created on first use (never committed: .reflect/ is ignored)."""
+    path = state_dir / SALT_FILE
+    try:
+        data = path.read_bytes().strip()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    state_dir.mkdir(parents=True, exist_ok=True)
+    salt = secrets.token_hex(32).encode()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(salt)
+    os.replace(tmp, path)
+    return salt
+
+
+def pseudonyms(people: Mapping[str, Person], state_dir: Path, style: str = "pseudonyms") -> dict[str, str]:
+    """person id -> how they appear in a shared report, for a style: pseudonyms, initials or names."""
+    if style == "names":
+        return {pid: p.name for pid, p in people.items()}
+    if style == "initials":
+        out, seen = {}, {}
+        for pid in sorted(people, key=lambda i: (people[i].name, i)):
+            parts = [w for w in re.split(r"[\s\-]+", people[pid].name) if w and w.lower() not in GENERIC]
+            ini = "".join(w[0].upper() + "." for w in parts) or "?"
+            seen[ini] = seen.get(ini, 0) + 1
+            out[pid] = ini if seen[ini] == 1 else f"{ini}{seen[ini]}"
+        return out
+    salt = load_salt(state_dir)
+    path = state_dir / NAMES_FILE
+    try:
+        known: dict[str, str] = json.loads(path.read_text("utf-8"))
+        if not isinstance(known, dict):
+            known = {}
+    except (OSError, ValueError):
+        known = {}
+    # known maps an HMAC of the id (never the id itself) -> pseudonym
+    def tag(pid: str) -> str:
+        return hmac.new(salt, pid.encode(), hashlib.sha256).hexdigest()
+
+    out: dict[str, str] = {}
+    used = set(known.values())
+    changed = False
+    for level in _LEVEL_WORD:
+        members = sorted((tag(pid), pid) for pid, p in people.items() if p.level.value == level)
+        for t, pid in members:
+            if t in known:
+                out[pid] = known[t]
+                continue
+            i = 0
+            while f"{_LEVEL_WORD[level]} {_letters(i)}" in used:
+                i += 1
+            name = f"{_LEVEL_WORD[level]} {_letters(i)}"
+            used.add(name)
+            known[t] = name
+            out[pid] = name
+            changed = True
+    if changed:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(known, sort_keys=True, indent=0), "utf-8")
+        os.replace(tmp, path)
+    return out
+
+
+@dataclass(frozen=True)
+class Scrubber:
+    pattern: re.Pattern | None
+    lookup: Mapping[str, str]   # lower-case term -> replacement
+
+    @classmethod
+    def for_people(cls, people: Mapping[str, Person], names: Mapping[str, str]) -> "Scrubber":
+        terms: dict[str, str] = {}
+
+        def add(term: str, pid: str) -> None:
+            t = term.strip()
+            if len(t) < 2 or t.lower() in GENERIC:
+                return
+            # a term shared by two people (two Priyas) maps to the first; both stay hidden
+            terms.setdefault(t.lower(), names[pid])
+
+        for pid in sorted(people):
+            p = people[pid]
+            if names.get(pid) == p.name:
+                continue  # the names profile keeps real names
+            add(p.name, pid)
+            add(pid, pid)
+            add(pid.replace("-", " "), pid)
+            for part in re.split(r"[\s\-]+", p.name):
+                add(part, pid)
+            for alias in p.aliases:
+                add(alias, pid)
+        if not terms:
+            return cls(None, {})
+        alts = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
+        pattern = re.compile(rf"(?<![\w])({alts})(?:(['’]s)|(['’]))?(?![\w])", re.IGNORECASE)
+        return cls(pattern, terms)
+
+    def __call__(self, text: str) -> str:
+        if not text or self.pattern is None:
+            return text
+
+        def repl(m: re.Match) -> str:
+            name = self.lookup[m.group(1).lower()]
+            return name + (m.group(2) or m.group(3) or "")
+        return self.pattern.sub(repl, text)
+
+    def leaks(self, text: str) -> list[str]:
+        """Terms still present in text (a self-check before anything is written)."""
+        if self.pattern is None:
+            return []
+        return sorted({m.group(1) for m in self.pattern.finditer(text)})
+
+
+def scrub_all(values: Iterable[str], scrub: Scrubber) -> list[str]:
+    return [scrub(v) for v in values]
