@@ -193,6 +193,13 @@ def main(argv: list[str] | None = None, console: Console | None = None) -> int:
         module, func = _DISPATCH[args.command]
         import importlib
 
+        if args.command != "serve":
+            # a short-lived command builds many small acyclic objects: the cyclic
+            # collector would only walk them again and again (measured: -20 % on check)
+            import gc
+
+            gc.disable()
+
         return importlib.import_module(module).__dict__[func](args, con)
     except UsageError as exc:
         con.eprint(f"reflect: {exc}")

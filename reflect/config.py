@@ -7,6 +7,7 @@ rules in the pipeline and does not import them).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,9 @@ CONFIG_NAME = "reflect.yaml"
 SEVERITIES = ("strength", "notice", "warning")
 STRICT_LEVELS = ("notice", "warning")
 PSEUDONYM_STYLES = ("pseudonyms", "initials", "names")
+# The largest number a setting may hold: far beyond any sensible threshold, and
+# small enough that date arithmetic on windows and grace periods cannot overflow.
+MAX_NUMBER = 10_000
 SECTIONS = ("numbers", "questions", "network", "homework", "findings", "plan", "trend", "reflection", "coach")
 
 
@@ -117,7 +121,7 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
     path = root / CONFIG_NAME
     if not path.exists():
         return Config(root=root), []
-    parsed = parse_file(path, None)
+    parsed = parse_file(path)
     diags = [Diagnostic(Source(CONFIG_NAME, l, c), k, m) for l, c, k, m in parsed.problems]
     node = parsed.root
     if node is None:
@@ -154,13 +158,17 @@ class _ConfigParser:
         return node.value
 
     def number(self, node, what: str, positive: bool = True) -> float | None:
+        """A finite number in (0, MAX_NUMBER] (or [0, MAX_NUMBER] when not `positive`)."""
         if isinstance(node, YScalar) and node.tag in ("int", "float"):
             try:
                 v = float(node.value)
             except ValueError:
                 v = None
-            if v is not None and (v > 0 or not positive):
+            if v is not None and math.isfinite(v) and (v > 0 or (not positive and v >= 0)) and v <= MAX_NUMBER:
                 return int(v) if v.is_integer() else v
+            if v is not None and math.isfinite(v) and v > MAX_NUMBER:
+                self.err(node, f"expected {what} up to {MAX_NUMBER:g}, got '{node.value}'")
+                return None
         self.err(node, f"expected {what}, got '{getattr(node, 'value', '…')}'")
         return None
 
@@ -308,7 +316,10 @@ class _ConfigParser:
                 elif s:
                     self.err(pv, f"unknown severity '{s}'{suggest(s, SEVERITIES + ('off',))}")
             elif name == "enabled":
-                enabled = isinstance(pv, YScalar) and pv.value.lower() == "true"
+                if isinstance(pv, YScalar) and pv.tag == "bool":
+                    enabled = pv.value.lower() == "true"
+                else:
+                    self.err(pv, f"enabled must be true or false, got '{getattr(pv, 'value', '…')}'")
             elif name in defaults:
                 num = self.number(pv, f"a number for '{name}'", positive=False)
                 if num is not None:

@@ -16,7 +16,8 @@ from reflect.config import RHYTHM_HELP, Config, parse_rhythm
 from reflect.errors import Diagnostic, Source, suggest
 from reflect.model import (Act, Alignment, Entry, Journal, Level, Outcome, Person, Reflection, Size,
                            iso_week)
-from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, parse_file
+from reflect import filecache
+from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, parse_bytes, read_bytes
 
 PEOPLE_FILE = "people.yaml"
 ACTS = tuple(a.value for a in Act)
@@ -32,6 +33,9 @@ ALL_FIELDS = COMMON_FIELDS + ACTS + tuple(ACT_FIELDS)
 PERSON_FIELDS = ("name", "level", "team", "alignment", "rhythm", "aliases", "note")
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# Dates outside this range are typos (0026-11-02), and date arithmetic on them
+# (windows, grace periods) would overflow: refuse them with their position.
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 class _Collector:
@@ -56,9 +60,15 @@ class _Collector:
     def date(self, node, field: str) -> dt.date | None:
         if isinstance(node, YScalar) and node.tag in ("timestamp", "str"):
             try:
-                return dt.date.fromisoformat(node.value) if len(node.value) == 10 else _bad()
+                d = dt.date.fromisoformat(node.value) if len(node.value) == 10 else _bad()
             except ValueError:
-                pass
+                d = None
+            if d is not None and not DATE_MIN <= d <= DATE_MAX:
+                self.err(node, "value", f"'{field}' must be between {DATE_MIN.year} and {DATE_MAX.year}, "
+                                        f"got '{node.value}'")
+                return None
+            if d is not None:
+                return d
         shown = node.value if isinstance(node, YScalar) else "…"
         self.err(node, "value", f"'{field}' must be a date like 2026-11-24, got '{shown}'")
         return None
@@ -113,19 +123,46 @@ def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[
         people_path = folder / PEOPLE_FILE
         people: dict[str, Person] = {}
         has_people = people_path in files
+        people_sig = b""
         if has_people:
-            people = _load_people(_rel(people_path, root), parse_file(people_path, cache), diags)
+            data, why = read_bytes(people_path)
+            people_sig = data or b""
+            parsed = parse_bytes(data, False) if data is not None else ParsedFile(None, "", 1, ((1, 1, "file", why),), False)
+            people = _load_people(_rel(people_path, root), parsed, diags)
         entries: list[Entry] = []
         reflections: list[Reflection] = []
         coach: list[Reflection] = []
+        used: set[str] = set()
         for path in files:
             if path == people_path:
                 continue
             rel = _rel(path, root)
-            parsed = parse_file(path, cache)
             kind = "coach" if (folder / "coach") in path.parents else "owner"
-            _load_file(rel, parsed, people, kind, entries, reflections, coach, diags)
-        if entries and not has_people:
+            data, why = read_bytes(path)
+            if data is None:
+                diags.append(Diagnostic(Source(rel, 1, 1), "file", why))
+                continue
+            key = filecache.key_of(data, rel, kind, people_sig) if cache else ""
+            blob = filecache.get(cache, key) if cache else None
+            if blob is not None:
+                try:
+                    es, rs, ds = filecache.decode(blob, rel)
+                except (ValueError, EOFError, TypeError, KeyError):
+                    blob = None
+            if blob is None:
+                es, refl, coa, ds = [], [], [], []
+                _load_file(rel, parse_bytes(data, path.suffix == ".md"), people, kind, es, refl, coa, ds)
+                rs = refl + coa
+                if cache:
+                    filecache.put(cache, key, filecache.encode(es, rs, ds))
+            used.add(key)
+            entries.extend(es)
+            for r in rs:
+                (coach if r.kind == "coach" else reflections).append(r)
+            diags.extend(ds)
+        if cache:
+            filecache.prune(cache, used)
+        if not has_people and (entries or any(d.kind == "person" for d in diags)):
             diags.append(Diagnostic(Source(_rel(people_path, root), 1, 1), "file",
                                     "people.yaml is missing: list everyone your entries mention "
                                     "(id: {name: ..., level: senior|peer|junior|external})"))
@@ -371,7 +408,7 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
         a = c.choice(fields["acknowledged"][1], "acknowledged", ("public", "private"))
         kw["acknowledged"] = a
         bad |= a is None
-        if act == "asked" and "outcome" in fields and kw.get("outcome") is not Outcome.HELPED and a:
+        if act == "asked" and kw.get("outcome") is not Outcome.HELPED and a:
             c.err(fields["acknowledged"][0], "field", "'acknowledged' on an ask needs 'outcome: helped'")
             bad = True
     if act == "promised" and kw.get("kept") and kw.get("dropped"):

@@ -6,20 +6,18 @@ its resolved tag and its 1-based line and column, and nothing is turned
 into Python objects behind our back (an impossible date such as
 2026-02-30 stays a string until the loader validates it with its position).
 
-Composition is ~10x faster than ruamel's round-trip loader; parsed files are
-also cached by content hash under `<project>/.reflect/cache/`, so a run
-after a small change re-parses only the changed file.
+Building the tree from the C parser's events (resolving tags here) is ~10x
+faster than ruamel's round-trip loader.  The loader caches each file's
+validated result (reflect.filecache), so a run re-parses only changed files.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
-import pickle
+import re
 from pathlib import Path
 from typing import NamedTuple, Union
 
-CACHE_VERSION = "1"
 JOURNAL_SUFFIXES = (".yaml", ".yml", ".md")
 MAX_DEPTH = 20
 
@@ -56,105 +54,110 @@ class ParsedFile(NamedTuple):
 
 
 _STD = "tag:yaml.org,2002:"
+_INT = re.compile(r"^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOL = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
 
 
-class _AliasError(Exception):
-    def __init__(self, line: int, col: int):
-        self.line, self.col = line, col
-
-
-def _convert(node, seen: set, depth: int, offset: int, problems: list) -> YNode:
-    """ruamel node -> plain tuples with 1-based positions; refuse aliases."""
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
-    mark = node.start_mark
-    line, col = mark.line + 1 + offset, mark.column + 1
-    if id(node) in seen:
-        # the C composer hands back the anchored node again for an alias
-        raise _AliasError(line, col)
-    if depth > MAX_DEPTH:
-        problems.append((line, col, "syntax", f"nesting deeper than {MAX_DEPTH} levels"))
-        return YScalar("", "null", line, col)
-    tag = node.tag
-    if isinstance(node, MappingNode):
-        seen.add(id(node))
-        pairs = []
-        for k, v in node.value:
-            key = _convert(k, seen, depth + 1, offset, problems)
-            if not isinstance(key, YScalar):
-                problems.append((key.line, key.col, "syntax", "a key must be a plain word"))
-                continue
-            pairs.append((key, _convert(v, seen, depth + 1, offset, problems)))
-        return YMap(tuple(pairs), line, col)
-    if isinstance(node, SequenceNode):
-        seen.add(id(node))
-        return YSeq(tuple(_convert(i, seen, depth + 1, offset, problems) for i in node.value), line, col)
-    seen.add(id(node))
-    short = tag[len(_STD):] if tag.startswith(_STD) else tag
-    return YScalar(node.value, short, line, col)
+def _resolve(value: str) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar (only what reflect needs to tell apart)."""
+    if value in _NULL:
+        return "null"
+    if value in _BOOL:
+        return "bool"
+    c = value[0]
+    if c.isdigit() or c in "-+.":
+        if _DATE.match(value):
+            return "timestamp"
+        if _INT.match(value):
+            return "int"
+        if _FLOAT.match(value):
+            return "float"
+    return "str"
 
 
 def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
-    """Compose one YAML document; returns (root, problems). Never raises on input."""
+    """Compose one YAML document from the C parser's events; returns (root, problems).
+
+    Never raises on input.  Tags are resolved here (YAML 1.2 core schema), not by
+    ruamel's Python resolver: that is most of the speed.  Anchors and aliases are
+    refused with their exact position; nesting is capped at MAX_DEPTH.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                                    ScalarEvent, SequenceEndEvent, SequenceStartEvent)
 
     problems: list = []
-    yaml = YAML(typ="safe")  # one instance per document: instances are not thread-safe
+    root = None
+    stack: list = []  # [kind, items, line, col]
+    docs = 0
     try:
-        node = yaml.compose(io.StringIO(text))
+        for ev in YAML(typ="safe").parse(io.StringIO(text)):  # one instance per document: not thread-safe
+            cls = type(ev)
+            if cls is ScalarEvent:
+                m = ev.start_mark
+                if ev.anchor is not None:
+                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
+                                   f"anchors and aliases (&{ev.anchor}) are not allowed in a journal")]
+                tag = ev.tag
+                if tag is None or tag == "!":
+                    kind = _resolve(ev.value) if ev.implicit[0] and not ev.style else "str"
+                else:
+                    kind = tag[len(_STD):] if tag.startswith(_STD) else tag
+                node = YScalar(ev.value, kind, m.line + 1 + offset, m.column + 1)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                m = ev.start_mark
+                if ev.anchor is not None:
+                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
+                                   f"anchors and aliases (&{ev.anchor}) are not allowed in a journal")]
+                if len(stack) >= MAX_DEPTH:
+                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
+                                   f"nesting deeper than {MAX_DEPTH} levels")]
+                stack.append([cls is MappingStartEvent, [], m.line + 1 + offset, m.column + 1])
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                is_map, items, line, col = stack.pop()
+                if is_map:
+                    pairs = []
+                    for i in range(0, len(items) - 1, 2):
+                        k = items[i]
+                        if not isinstance(k, YScalar):
+                            problems.append((k.line, k.col, "syntax", "a key must be a plain word"))
+                            continue
+                        pairs.append((k, items[i + 1]))
+                    node = YMap(tuple(pairs), line, col)
+                else:
+                    node = YSeq(tuple(items), line, col)
+            elif cls is AliasEvent:
+                m = ev.start_mark
+                return None, [(m.line + 1 + offset, m.column + 1, "syntax",
+                               f"anchors and aliases (*{ev.anchor}) are not allowed in a journal")]
+            elif cls is DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    m = ev.start_mark
+                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
+                                   "only one YAML document per file (remove the second '---')")]
+                continue
+            else:
+                continue
+            if stack:
+                stack[-1][1].append(node)
+            else:
+                root = node
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
         msg = str(exc.problem or "invalid YAML")
         if exc.context:
             msg = f"{exc.context}: {msg}"
-        problems.append((line, col, "syntax", f"YAML syntax error: {msg}"))
-        return None, problems
+        return None, [(line, col, "syntax", f"YAML syntax error: {msg}")]
     except YAMLError as exc:
-        problems.append((1 + offset, 1, "syntax", f"YAML error: {exc}"))
-        return None, problems
-    except RecursionError:
-        problems.append((1 + offset, 1, "syntax", "the YAML is nested too deeply"))
-        return None, problems
-    if node is None:
-        return None, problems
-    try:
-        root = _convert(node, set(), 0, offset, problems)
-    except _AliasError as exc:
-        # an alias: find the exact token (a slow pure scan, only on this rare path)
-        if not _find_anchors(text, offset, problems):
-            problems.append((exc.line, exc.col, "syntax",
-                             "anchors and aliases (&name, *name) are not allowed in a journal"))
-        return None, problems
-    except RecursionError:
-        problems.append((1 + offset, 1, "syntax", "the YAML is nested too deeply"))
-        return None, problems
+        return None, [(1 + offset, 1, "syntax", f"YAML error: {exc}")]
     return root, problems
-
-
-def _find_anchors(text: str, offset: int, problems: list) -> bool:
-    """Report the first alias token (else anchor) with its exact position."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.tokens import AliasToken, AnchorToken
-
-    found = None
-    try:
-        for tok in YAML(typ="safe", pure=True).scan(io.StringIO(text)):
-            if isinstance(tok, AliasToken):
-                found = tok
-                break
-            if found is None and isinstance(tok, AnchorToken):
-                found = tok
-    except Exception:  # noqa: BLE001 - a scan failure was already reported by compose
-        pass
-    if found is None:
-        return False
-    sign = "*" if isinstance(found, AliasToken) else "&"
-    m = found.start_mark
-    problems.append((m.line + 1 + offset, m.column + 1, "syntax",
-                     f"anchors and aliases ({sign}{found.value}) are not allowed in a journal"))
-    return True
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
@@ -180,43 +183,30 @@ def parse_text(text: str, is_markdown: bool) -> ParsedFile:
     return ParsedFile(root, body.strip("\n"), body_line, tuple(problems), True)
 
 
-def parse_file(path: Path, cache_dir: Path | None) -> ParsedFile:
-    """Parse one file, through the content-keyed cache when one is given."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ParsedFile(None, "", 1, ((1, 1, "file", f"cannot read the file: {exc.strerror}"),), False)
-    is_md = path.suffix == ".md"
-    key = None
-    if cache_dir is not None:
-        key = hashlib.blake2b(data, digest_size=20, person=b"reflect" + CACHE_VERSION.encode()).hexdigest()
-        hit = cache_dir / f"{key}{'m' if is_md else 'y'}.pickle"
-        try:
-            with open(hit, "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-            pass
+def parse_bytes(data: bytes, is_md: bool) -> ParsedFile:
+    """Parse a file's bytes (UTF-8, an optional BOM)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return ParsedFile(None, "", 1, ((line, col, "file", "the file is not valid UTF-8 text"),), is_md)
-    parsed = parse_text(text, is_md)
-    if key is not None:
-        _store(cache_dir, f"{key}{'m' if is_md else 'y'}.pickle", parsed)
-    return parsed
+    return parse_text(text, is_md)
 
 
-def _store(cache_dir: Path, name: str, parsed: ParsedFile) -> None:
+def read_bytes(path: Path) -> tuple[bytes | None, str]:
+    """(bytes, '') or (None, why not)."""
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / f".{name}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_dir / name)
-    except OSError:
-        pass  # a cache that cannot be written is only slower
+        return path.read_bytes(), ""
+    except OSError as exc:
+        return None, f"cannot read the file: {exc.strerror}"
+
+
+def parse_file(path: Path) -> ParsedFile:
+    data, why = read_bytes(path)
+    if data is None:
+        return ParsedFile(None, "", 1, ((1, 1, "file", why),), path.suffix == ".md")
+    return parse_bytes(data, path.suffix == ".md")
 
 
 def discover(folder: Path) -> list[Path]:

@@ -1,0 +1,99 @@
+"""Per-file cache of *validated* journal content, under `<project>/.reflect/cache/`.
+
+The key is a hash of the file's bytes, its path, its kind and people.yaml's
+bytes (person ids are validated against it), so any change to either re-reads
+the file and nothing stale is ever served.  Values are flat tuples of str, int
+and None written with `marshal` — several times faster to read than pickled
+objects — and turned back into Entry objects on a hit.  A cache that cannot
+be read or written is ignored: it only makes reflect slower, never wrong.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+from pathlib import Path
+
+from reflect.errors import Diagnostic, Source
+from reflect.model import Act, Entry, Outcome, Reflection, Size
+
+VERSION = b"reflect-filecache-3"
+_ACT = {a.value: a for a in Act}
+_SIZE = {s.value: s for s in Size}
+_OUTCOME = {o.value: o for o in Outcome}
+_ORD = dt.date.fromordinal
+
+
+def key_of(data: bytes, rel: str, kind: str, people_sig: bytes) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in (VERSION, rel.encode(), kind.encode(), people_sig, data):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _o(d: dt.date | None):
+    return d.toordinal() if d is not None else None
+
+
+def encode(entries: list[Entry], reflections: list[Reflection], diags: list[Diagnostic]) -> bytes:
+    es = tuple((e.date.toordinal(), e.people, e.act.value, e.what, e.source.line, e.source.col, e.size.value,
+                e.public, e.tags, e.note, e.planned, e.outcome.value if e.outcome else None, _o(e.due), _o(e.kept),
+                _o(e.dropped), e.acknowledged,
+                e.act_source.line if e.act_source else 0, e.act_source.col if e.act_source else 0) for e in entries)
+    rs = tuple((r.week, r.text, r.source.line, r.source.col, r.kind) for r in reflections)
+    ds = tuple((d.source.line, d.source.col, d.kind, d.message) for d in diags)
+    return marshal.dumps((es, rs, ds))
+
+
+def decode(blob: bytes, rel: str) -> tuple[list[Entry], list[Reflection], list[Diagnostic]]:
+    es, rs, ds = marshal.loads(blob)
+    entries = []
+    for (d, people, act, what, line, col, size, public, tags, note, planned, outcome, due, kept, dropped, ack,
+         aline, acol) in es:
+        entries.append(Entry(
+            date=_ORD(d), people=people, act=_ACT[act], what=what, source=Source(rel, line, col),
+            size=_SIZE[size], public=public, tags=tags, note=note, planned=planned,
+            outcome=_OUTCOME[outcome] if outcome else None,
+            due=_ORD(due) if due else None, kept=_ORD(kept) if kept else None,
+            dropped=_ORD(dropped) if dropped else None, acknowledged=ack,
+            act_source=Source(rel, aline, acol) if aline else None))
+    refl = [Reflection(w, t, Source(rel, line, col), k) for w, t, line, col, k in rs]
+    diags = [Diagnostic(Source(rel, line, col), k, m) for line, col, k, m in ds]
+    return entries, refl, diags
+
+
+def get(cache_dir: Path, key: str) -> bytes | None:
+    try:
+        with open(cache_dir / f"{key}.m", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def put(cache_dir: Path, key: str, blob: bytes) -> None:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / f".{key}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, cache_dir / f"{key}.m")
+    except OSError:
+        pass
+
+
+def prune(cache_dir: Path, used: set[str]) -> None:
+    """Drop entries this run did not use, once they clearly outnumber the live ones."""
+    try:
+        names = [n for n in os.listdir(cache_dir) if n.endswith(".m")]
+    except OSError:
+        return
+    if len(names) <= 2 * len(used) + 16:
+        return
+    for n in names:
+        if n[:-2] not in used:
+            try:
+                os.unlink(cache_dir / n)
+            except OSError:
+                pass
