@@ -73,10 +73,16 @@ def rss_bytes(maxrss: int) -> int:
     return maxrss if sys.platform == "darwin" else maxrss * 1024
 
 
+# Children run as a user's shell would run them. Some sandboxes export
+# PYTHONDONTWRITEBYTECODE=1, which makes every run recompile reflect's modules
+# (~50 ms): not what a user sees after the first run, so it is dropped here.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_once(cmd: list[str], cwd: Path, timeout: float) -> Run:
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, env=CHILD_ENV,
                                 stdout=subprocess.DEVNULL, stderr=err)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import re
+import sys
 from pathlib import Path
 
 from reflect.config import RHYTHM_HELP, Config, parse_rhythm
@@ -133,6 +135,7 @@ def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[
         reflections: list[Reflection] = []
         coach: list[Reflection] = []
         used: set[str] = set()
+        todo = []  # (rel, kind, data, key, blob or None)
         for path in files:
             if path == people_path:
                 continue
@@ -143,18 +146,17 @@ def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[
                 diags.append(Diagnostic(Source(rel, 1, 1), "file", why))
                 continue
             key = filecache.key_of(data, rel, kind, people_sig) if cache else ""
-            blob = filecache.get(cache, key) if cache else None
-            if blob is not None:
-                try:
-                    es, rs, ds = filecache.decode(blob, rel)
-                except (ValueError, EOFError, TypeError, KeyError):
-                    blob = None
-            if blob is None:
-                es, refl, coa, ds = [], [], [], []
-                _load_file(rel, parse_bytes(data, path.suffix == ".md"), people, kind, es, refl, coa, ds)
-                rs = refl + coa
-                if cache:
-                    filecache.put(cache, key, filecache.encode(es, rs, ds))
+            todo.append([rel, kind, data, key, filecache.get(cache, key) if cache else None])
+        misses = [t for t in todo if t[4] is None]
+        for t, blob in zip(misses, _validate_many([(t[0], t[1], t[2]) for t in misses], people)):
+            t[4] = blob
+            if cache:
+                filecache.put(cache, t[3], blob)
+        for rel, kind, data, key, blob in todo:
+            try:
+                es, rs, ds = filecache.decode(blob, rel)
+            except (ValueError, EOFError, TypeError, KeyError):  # a damaged cache file: read the file again
+                es, rs, ds = filecache.decode(_validate_one(rel, kind, data, people), rel)
             used.add(key)
             entries.extend(es)
             for r in rs:
@@ -177,6 +179,39 @@ def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[
     diags.sort()
     return Journal(people=dict(sorted(people.items())), entries=tuple(entries),
                    reflections=tuple(reflections), coach_notes=tuple(coach)), diags
+
+
+def _validate_one(rel: str, kind: str, data: bytes, people: dict) -> bytes:
+    """Parse and validate one file; the result in the cache's compact form."""
+    es, refl, coa, ds = [], [], [], []
+    _load_file(rel, parse_bytes(data, rel.endswith(".md")), people, kind, es, refl, coa, ds)
+    return filecache.encode(es, refl + coa, ds)
+
+
+_POOL_PEOPLE: dict = {}
+PARALLEL_MIN_FILES = 24
+
+
+def _pool_work(job: tuple[str, str, bytes]) -> bytes:
+    return _validate_one(*job, _POOL_PEOPLE)
+
+
+def _validate_many(jobs: list[tuple[str, str, bytes]], people: dict) -> list[bytes]:
+    """Validate files, on both cores when there are many (a cold cache on a big journal)."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not sys.platform.startswith("linux"):
+        return [_validate_one(rel, kind, data, people) for rel, kind, data in jobs]
+    import multiprocessing
+
+    global _POOL_PEOPLE
+    _POOL_PEOPLE = people  # inherited by the forked workers
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_pool_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+    except OSError:  # no processes to be had: do it here
+        return [_validate_one(rel, kind, data, people) for rel, kind, data in jobs]
+    finally:
+        _POOL_PEOPLE = {}
 
 
 def _rel(path: Path, root: Path) -> str:
