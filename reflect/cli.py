@@ -110,9 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("week", nargs="?", metavar="WEEK")
 
     s = sub.add_parser("serve", parents=[common], help="preview the site on 127.0.0.1, rebuilding on change")
-    s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--host", default="127.0.0.1", help="listen address (loopback unless you insist)")
-    s.add_argument("--no-pdf", action="store_true", default=True, help=argparse.SUPPRESS)
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    s.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    s.add_argument("--allow-remote", action="store_true",
+                   help="allow a non-loopback --host (your journal becomes readable from the network)")
 
     sc = sub.add_parser("schema", help="write the JSON Schema of journal and people files")
     sc.add_argument("--out", metavar="DIR", type=Path, default=None)
