@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 from typing import Iterable
 
 from reflect.config import Config
@@ -26,8 +28,8 @@ INVESTED = "invested"
 TAKEN = "taken"
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
+class Flow(NamedTuple):
+    """One booked movement (a NamedTuple: cheap to build by the hundred thousand)."""
     person: str
     direction: str       # invested | taken
     kind: str            # give | kept-promise | public-thanks | received | ask
@@ -96,8 +98,11 @@ class Ledger:
         self.journal, self.config = journal, config
         flows: list[Flow] = []
         for e in journal.entries:
-            flows.extend(book_entry(e, config))
-        flows.sort(key=lambda f: (f.date, f.person, f.entry.sort_key))
+            if not e.planned:
+                flows.extend(book_entry(e, config))
+        # entries come sorted by (date, file, line); a stable sort on the date alone
+        # (kept promises book on their kept date) keeps that order deterministic
+        flows.sort(key=attrgetter("date"))
         self.flows: tuple[Flow, ...] = tuple(flows)
         self._dates = [f.date for f in self.flows]
         by_person: dict[str, list[Flow]] = {}
