@@ -25,12 +25,11 @@ __all__ = ["network", "sparkline", "bars", "balance_bars", "rhythm_strip",
            "rhythm_summary", "trend_lines"]
 
 # Okabe-Ito: blue (5.1:1 on white) and vermillion (3.8:1) for the two directions.
-BLUE, VERMILLION, SKY, ORANGE = "#0072B2", "#D55E00", "#56B4E9", "#E69F00"
+BLUE, VERMILLION, SKY = "#0072B2", "#D55E00", "#56B4E9"  # dark mode uses #56B4E9 / #E69F00 via CSS
 INK, MUTED, GRID, PAPER = "#1F1F1F", "#595959", "#BDBDBD", "#FFFFFF"
 RAMP = ("#FFFFFF", "#BFD9EC", "#5EA3D0", "#0072B2")  # rhythm levels 0-3, light to dark
 FONT = "DejaVu Sans, Verdana, sans-serif"
 CHAR_EM = 0.6  # estimated average glyph width in em, for label collision checks
-LEVEL_NAMES = {"senior": "senior", "peer": "peer", "junior": "junior", "external": "external"}
 
 
 # ---------------------------------------------------------------- helpers
@@ -51,8 +50,12 @@ def _v(x: object) -> float:
     return f if math.isfinite(f) and f > 0 else 0.0
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _e(text: object) -> str:
-    return str(escape(str(text)))
+    """Escaped for XML text and attributes; characters XML cannot carry are dropped."""
+    return str(escape(_NOT_XML.sub("", str(text))))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -81,10 +84,10 @@ def _text(x: float, y: float, s: str, size: float = 11, anchor: str = "start",
             f'text-anchor="{anchor}" fill="{fill}"{extra}>{_e(s)}</text>')
 
 
-def _svg(pid: str, kind: str, w: float, h: float, label: str, body: Sequence[str]) -> Markup:
+def _svg(pid: str, kind: str, w: float, h: float, label: str, body: Sequence[str], y0: float = 0) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" '
-        f'aria-labelledby="{pid}-title" viewBox="0 0 {_n(w)} {_n(h)}" width="100%" '
+        f'aria-labelledby="{pid}-title" viewBox="0 {_n(y0)} {_n(w)} {_n(h)}" width="100%" '
         f'preserveAspectRatio="xMidYMid meet" font-family="{FONT}">'
         f'<title id="{pid}-title">{_e(label)}</title>' + "".join(body) + "</svg>")
 
@@ -102,11 +105,13 @@ def _points(pts: Sequence[tuple[float, float]]) -> str:
 _NW, _NH, _CX, _CY = 720.0, 520.0, 360.0, 235.0
 _INNER, _OUTER = (215.0, 140.0), (305.0, 200.0)
 _BANDS = {"senior": [(140, 40)], "peer": [(30, -30), (150, 210)], "junior": [(220, 320)]}
-_LABEL_SIZE, _MAX_LABELS = 12.0, 24
+_LABEL_SIZE, _MAX_LABELS, _OWNER_R = 12.0, 24, 26.0
+Box = tuple[float, float, float, float]
+Seg = tuple[float, float, float, float, float]
 
 
 def _layout(nodes: list[dict]) -> list[tuple[dict, float, float, float, float]]:
-    """(node, x, y, cos, sin) for every node, spread evenly per level band."""
+    """(node, x, y, cos, sin) for every node, spread evenly per level band, alphabetical."""
     by_level: dict[str, list[dict]] = {k: [] for k in ("senior", "peer", "junior", "external")}
     for node in nodes:
         by_level.get(str(node.get("level")), by_level["external"]).append(node)
@@ -114,18 +119,15 @@ def _layout(nodes: list[dict]) -> list[tuple[dict, float, float, float, float]]:
     for level, group in by_level.items():
         group.sort(key=lambda d: (str(d.get("name", "")).casefold(), str(d.get("id", ""))))
         if level == "external":
-            n, (rx, ry) = len(group), _OUTER
-            slots = [[(90 + 360 * (i + 0.5) / max(n, 1), d) for i, d in enumerate(group)]]
-            squeeze = 0.88
+            (rx, ry), squeeze = _OUTER, 0.88
+            rows = [[(90 + 360 * (i + 0.5) / len(group), d) for i, d in enumerate(group)]]
         else:
-            bands = _BANDS[level]
-            half = (len(group) + 1) // 2 if len(bands) == 2 else len(group)
+            (rx, ry), squeeze, bands = _INNER, 0.8, _BANDS[level]
+            half = (len(group) + 1) // 2
             parts = [group[:half], group[half:]] if len(bands) == 2 else [group]
-            rx, ry = _INNER
-            slots = [[(a0 + (a1 - a0) * (i + 0.5) / len(part), d) for i, d in enumerate(part)]
-                     for (a0, a1), part in zip(bands, parts) if part]
-            squeeze = 0.8
-        for row in slots:
+            rows = [[(a0 + (a1 - a0) * (i + 0.5) / len(part), d) for i, d in enumerate(part)]
+                    for (a0, a1), part in zip(bands, parts) if part]
+        for row in rows:
             crowded = len(row) > 1 and abs(row[1][0] - row[0][0]) * math.pi / 180 * rx < 70
             for i, (deg, d) in enumerate(row):
                 c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
@@ -134,130 +136,166 @@ def _layout(nodes: list[dict]) -> list[tuple[dict, float, float, float, float]]:
     return placed
 
 
-def _overlaps(box: tuple[float, float, float, float], boxes: list) -> bool:
+def _hits_segment(box: Box, seg: Seg) -> bool:
+    """Does the line segment (x1, y1, x2, y2, width) cross the box? (Liang-Barsky clipping)"""
+    x1, y1, x2, y2, w = seg
+    bx0, by0, bx1, by1 = box[0] - w / 2, box[1] - w / 2, box[2] + w / 2, box[3] + w / 2
+    t0, t1, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
+    for p, q in ((-dx, x1 - bx0), (dx, bx1 - x1), (-dy, y1 - by0), (dy, by1 - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            t0 = max(t0, q / p)
+        else:
+            t1 = min(t1, q / p)
+    return t0 <= t1
+
+
+def _free(box: Box, boxes: list[Box], segs: list[Seg] | None) -> bool:
     x0, y0, x1, y1 = box
-    return (x0 < 2 or x1 > _NW - 2 or y0 < 2 or y1 > _NH - 48
-            or any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes))
+    if x0 < 2 or x1 > _NW - 2 or y0 < 2 or y1 > _NH - 48:
+        return False
+    if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes):
+        return False
+    return not segs or not any(_hits_segment(box, s) for s in segs)
 
 
-def _label(name: str, x: float, y: float, c: float, s: float, r: float, boxes: list) -> str:
-    """Place a node label radially outward, avoiding earlier labels and nodes; '' if no room."""
-    fs = _LABEL_SIZE
-    for limit in (18, 12, 7):
-        text = _clip(name, limit)
-        w = len(text) * fs * CHAR_EM
-        side = "start" if c > 0.45 else "end" if c < -0.45 else "middle"
-        above = s > 0
-        candidates = []
-        for step in (0, 1, 2):
-            if side != "middle":
-                lx = x + (r + 4 if side == "start" else -r - 4)
-                candidates.append((lx, y + 4 + step * (fs + 1) * (-1 if above else 1), side))
-            vy = y - r - 5 - step * (fs + 1) if above else y + r + fs + 1 + step * (fs + 1)
-            candidates.append((x, vy, "middle"))
-            candidates.append((x, y + r + fs + 1 + step * (fs + 1) if above else y - r - 5 - step * (fs + 1), "middle"))
-        for lx, ly, anchor in candidates:
-            x0 = lx if anchor == "start" else lx - w if anchor == "end" else lx - w / 2
-            box = (x0 - 1, ly - fs * 0.85, x0 + w + 1, ly + fs * 0.3)
-            if not _overlaps(box, boxes):
-                boxes.append(box)
-                return _text(lx, ly, text, fs, anchor, "chart-text node-label")
+def _label(name: str, x: float, y: float, c: float, s: float, r: float,
+           boxes: list[Box], segs: list[Seg], italic: bool) -> str:
+    """Place a node label near its node: first where it crosses nothing, else where it only
+    crosses links (then on a paper-coloured backing), shortening it if needed; '' if no room."""
+    fs, gap = _LABEL_SIZE, r + 4
+    out = "start" if c > 0.45 else "end" if c < -0.45 else "middle"
+    vert = [(x, y - r - 5, "middle"), (x, y + r + fs + 1, "middle")]
+    side = [(x + gap, y + 4, "start"), (x - gap, y + 4, "end")]
+    if out == "middle":  # top or bottom band: above/below first, outward side first
+        cands = vert if s > 0 else vert[::-1]
+        cands += side
+    else:
+        cands = (side if out == "start" else side[::-1]) + (vert if s > 0 else vert[::-1])
+    cands += [(lx, ly + dy, a) for lx, ly, a in cands for dy in (-fs - 1, fs + 1)]
+    for avoid_links in (True, False):
+        for limit in (18, 12, 7):
+            text = _clip(name, limit)
+            w = len(text) * fs * CHAR_EM
+            for lx, ly, anchor in cands:
+                x0 = lx if anchor == "start" else lx - w if anchor == "end" else lx - w / 2
+                box = (x0 - 1.5, ly - fs * 0.9, x0 + w + 1.5, ly + fs * 0.3)
+                if _free(box, boxes, segs if avoid_links else None):
+                    boxes.append(box)
+                    backing = "" if avoid_links else (
+                        f'<rect class="label-bg" x="{_n(box[0])}" y="{_n(box[1])}" width="{_n(box[2] - box[0])}" '
+                        f'height="{_n(box[3] - box[1])}" rx="2" fill="{PAPER}" fill-opacity="0.85"/>')
+                    return backing + _text(lx, ly, text, fs, anchor, "chart-text node-label", italic=italic)
     return ""
 
 
 def _marker(pid: str, key: str, path: str, colour: str) -> str:
-    return (f'<marker id="{pid}-{key}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="13" '
-            f'markerHeight="13" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path class="arrow-{key}" d="{path}" fill="{colour}"/></marker>')
+    return (f'<marker id="{pid}-{key}" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="12" '
+            f'markerHeight="12" markerUnits="userSpaceOnUse" orient="auto">'
+            f'<path class="arrow-{key}" d="{path}" fill="{colour}" stroke="{PAPER}" stroke-width="0.8"/></marker>')
+
+
+def _lane(start: tuple[float, float], mid: tuple[float, float], end: tuple[float, float],
+          colour: str, width: float, dash: str, marker: str | None) -> str:
+    """A lane as two <line>s, the arrowhead at the end of the first (mid-way along the lane).
+
+    Two lines rather than one polyline with marker-mid: WeasyPrint 70 orients
+    markers on polyline vertices wrongly (checked), but gets <line> ends right.
+    """
+    head = f' marker-end="url(#{marker})"' if marker else ""
+    common = f'stroke="{colour}" stroke-width="{_n(width)}"{dash}'
+    return (f'<line x1="{_n(start[0])}" y1="{_n(start[1])}" x2="{_n(mid[0])}" y2="{_n(mid[1])}" {common}{head}/>'
+            f'<line x1="{_n(mid[0])}" y1="{_n(mid[1])}" x2="{_n(end[0])}" y2="{_n(end[1])}" {common}/>')
 
 
 def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     """The owner's network: owner in the centre, people placed by level.
 
     Seniors on an arc above, peers left and right, juniors below, external
-    people on an outer ring.  Two parallel arrows per relationship: blue,
-    solid-headed owner -> person for what the owner invested, vermillion
-    with a notched head person -> owner for what the owner took; together
-    their width scales with the volume (invested + taken).  Fading
-    relationships are dashed (links and node outline) and the label is
-    italic.  Every node and link has its own `<title>`; nodes with a
+    people on an outer ring (alphabetical within each band, spread evenly,
+    alternate nodes pulled in when a band is crowded).  Each relationship is
+    two parallel lanes: blue with a plain arrowhead pointing owner -> person
+    for what the owner invested, vermillion with a notched arrowhead
+    pointing person -> owner for what the owner took; arrowheads sit along
+    the lane, so direction survives greyscale.  The pair's total width
+    scales with the volume (invested + taken).  Fading relationships are
+    dashed (lanes and node ring) with an italic label.  Node size also
+    follows volume.  Every node and lane has its own `<title>`; nodes with a
     relative `href` are links.  The 24 largest relationships get labels
-    (truncated with an ellipsis, moved or dropped when they would collide).
+    (ellipsis-truncated, moved, shortened or dropped to avoid collisions).
     """
-    pid = _pid(id_prefix)
-    owner = str(owner_name)
-    label = f"Network of {owner}: {len(nodes)} people"
+    pid, owner = _pid(id_prefix), str(owner_name)
     if not nodes:
         return _empty(pid, "network", f"Network of {owner}",
                       "No exchanges yet \u2014 your network appears here as you log them.", 720, 120)
     vol = {id(d): _v(d.get("invested")) + _v(d.get("taken")) for d in nodes}
     vmax = max(vol.values()) or 1.0
     ranked = sorted(nodes, key=lambda d: (-vol[id(d)], str(d.get("name", "")).casefold(), str(d.get("id", ""))))
-    labelled = {id(d) for d in ranked[:_MAX_LABELS]}
-    placed = _layout(list(nodes))
-    radius = {id(d): 6 + 4 * math.sqrt(vol[id(d)] / vmax) for d in nodes}
-    body = ["<defs>", _marker(pid, "inv", "M0,0 L10,5 L0,10 z", BLUE),
-            _marker(pid, "take", "M0,0 L10,5 L0,10 L3.5,5 z", VERMILLION), "</defs>"]
-    links, circles, labels = [], [], []
-    owner_r = 26.0
-    boxes: list = [(_CX - owner_r, _CY - owner_r, _CX + owner_r, _CY + owner_r)]
-    boxes += [(x - radius[id(d)], y - radius[id(d)], x + radius[id(d)], y + radius[id(d)])
+    placed = sorted(_layout(list(nodes)), key=lambda p: ranked.index(p[0]))
+    thin = 1.0 if len(nodes) <= 16 else 0.7
+    radius = {id(d): 5.5 + 4.5 * math.sqrt(vol[id(d)] / vmax) for d in nodes}
+    boxes: list[Box] = [(_CX - _OWNER_R, _CY - _OWNER_R, _CX + _OWNER_R, _CY + _OWNER_R)]
+    boxes += [(x - radius[id(d)] - 1, y - radius[id(d)] - 1, x + radius[id(d)] + 1, y + radius[id(d)] + 1)
               for d, x, y, _, _ in placed]
+    links, segs, drawn = [], [], []
     for d, x, y, c, s in placed:
-        name = str(d.get("name") or d.get("id") or "?")
-        inv, took, fading, r = _v(d.get("invested")), _v(d.get("taken")), bool(d.get("fading")), radius[id(d)]
-        level = LEVEL_NAMES.get(str(d.get("level")), "external")
-        dash = ' stroke-dasharray="6 4"' if fading else ""
-        dx, dy = x - _CX, y - _CY
-        dist = math.hypot(dx, dy) or 1.0
-        ux, uy = dx / dist, dy / dist
-        total = 2.5 + 9.5 * math.sqrt(vol[id(d)] / vmax)
-        both = inv > 0 and took > 0
+        name, r = str(d.get("name") or d.get("id") or "?"), radius[id(d)]
+        inv, took, fading = _v(d.get("invested")), _v(d.get("taken")), bool(d.get("fading"))
+        dist = math.hypot(x - _CX, y - _CY) or 1.0
+        ux, uy = (x - _CX) / dist, (y - _CY) / dist
+        total = thin * (1.5 + 7.5 * math.sqrt(vol[id(d)] / vmax))
         for amount, key, colour, outward, text in (
                 (inv, "inv", BLUE, True, f"You invested {_n(inv)} in {name}"),
                 (took, "take", VERMILLION, False, f"{name} invested {_n(took)} in you")):
             if amount <= 0:
                 continue
-            w = min(9.0, max(1.25, total * amount / (inv + took)))
-            off = (w / 2 + 1.5) * (1 if outward else -1) if both else 0.0
+            w = max(1.0, total * amount / (inv + took))
+            off = (w / 2 + 1.2) * (1 if outward else -1) if inv > 0 and took > 0 else 0.0
             ox, oy = -uy * off, ux * off
-            a = (_CX + ux * (owner_r + 3) + ox, _CY + uy * (owner_r + 3) + oy)
-            b = (x - ux * (r + 3) + ox, y - uy * (r + 3) + oy)
-            (x1, y1), (x2, y2) = (a, b) if outward else (b, a)
+            a = (_CX + ux * (_OWNER_R + 2) + ox, _CY + uy * (_OWNER_R + 2) + oy)
+            b = (x - ux * (r + 2) + ox, y - uy * (r + 2) + oy)
+            start, end = (a, b) if outward else (b, a)
+            mid = (start[0] + (end[0] - start[0]) * 0.6, start[1] + (end[1] - start[1]) * 0.6)
+            segs.append((a[0], a[1], b[0], b[1], w))
+            dash = ' stroke-dasharray="6 4"' if fading else ""
             links.append(
                 f'<g class="link link-{key}{" link-fading" if fading else ""}"><title>{_e(text)}'
-                f'{" (fading)" if fading else ""}</title><line x1="{_n(x1)}" y1="{_n(y1)}" '
-                f'x2="{_n(x2)}" y2="{_n(y2)}" stroke="{colour}" stroke-width="{_n(w)}"{dash} '
-                f'marker-end="url(#{pid}-{key})"/></g>')
+                f'{" (fading)" if fading else ""}</title>{_lane(start, mid, end, colour, w, dash, pid + "-" + key)}</g>')
+        drawn.append((d, name, x, y, c, s, r, inv, took, fading))
+    nodes_svg = []
+    for rank, (d, name, x, y, c, s, r, inv, took, fading) in enumerate(drawn):
+        level = str(d.get("level")) if d.get("level") in ("senior", "peer", "junior") else "external"
         title = (f"{name} ({level}{', fading' if fading else ''}): you invested {_n(inv)} "
                  f"in {name}; {name} invested {_n(took)} in you")
+        ring = ' stroke-dasharray="3 2"' if fading else ""
+        text = _label(name, x, y, c, s, r, boxes, segs, fading) if rank < _MAX_LABELS else ""
         node = (f'<g class="node node-{level}{" node-fading" if fading else ""}"><title>{_e(title)}</title>'
                 f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{PAPER}" stroke="{INK}" '
-                f'stroke-width="1.5"{" stroke-dasharray=" + chr(34) + "3 2" + chr(34) if fading else ""}/>')
-        text = _label(name, x, y, c, s, r, boxes) if id(d) in labelled else ""
-        if fading and text:
-            text = text.replace("<text ", '<text font-style="italic" ', 1)
-        node += text + "</g>"
+                f'stroke-width="1.5"{ring}/>{text}</g>')
         href = _safe_href(d.get("href"))
-        circles.append(f'<a href="{_e(href)}">{node}</a>' if href else node)
-    body += links + circles
+        nodes_svg.append(f'<a href="{_e(href)}">{node}</a>' if href else node)
+    body = ["<defs>", _marker(pid, "inv", "M0,0 L10,5 L0,10 z", BLUE),
+            _marker(pid, "take", "M0,0 L10,5 L0,10 L3.5,5 z", VERMILLION), "</defs>"]
+    body += links + nodes_svg
     body.append(f'<g class="node node-owner"><title>{_e(owner)} (you)</title>'
-                f'<circle cx="{_n(_CX)}" cy="{_n(_CY)}" r="{_n(owner_r)}" fill="{INK}" stroke="{INK}"/>'
-                + _text(_CX, _CY + 4.5, "You", 13, "middle", "chart-text owner-label", PAPER, bold=True)
-                + "</g>")
-    ly = _NH - 30
-    legend = ['<g class="legend">',
-              f'<line x1="12" y1="{_n(ly)}" x2="52" y2="{_n(ly)}" stroke="{BLUE}" stroke-width="3" marker-end="url(#{pid}-inv)"/>',
-              _text(58, ly + 4, "you invested", 11),
-              f'<line x1="172" y1="{_n(ly)}" x2="212" y2="{_n(ly)}" stroke="{VERMILLION}" stroke-width="3" marker-end="url(#{pid}-take)"/>',
-              _text(218, ly + 4, "invested in you", 11),
-              f'<line x1="352" y1="{_n(ly)}" x2="392" y2="{_n(ly)}" stroke="{MUTED}" stroke-width="3" stroke-dasharray="6 4"/>',
-              _text(398, ly + 4, "fading", 11),
-              _text(470, ly + 4, "thicker = more exchanged", 11),
-              _text(12, ly + 22, "Seniors above, peers at the sides, juniors below, "
-                    "external people on the outer ring.", 11, cls="chart-text chart-muted", fill=MUTED),
-              "</g>"]
-    return _svg(pid, "network", _NW, _NH, label, body + labels + legend)
+                f'<circle cx="{_n(_CX)}" cy="{_n(_CY)}" r="{_n(_OWNER_R)}" fill="{INK}" stroke="{INK}"/>'
+                + _text(_CX, _CY + 4.5, "You", 13, "middle", "chart-text owner-label", PAPER, bold=True) + "</g>")
+    top = max(0.0, min(b[1] for b in boxes) - 8)  # crop the canvas to what was drawn
+    ly = max(b[3] for b in boxes) + 22
+    body += ['<g class="legend">',
+             f'<g class="link-inv">{_lane((12, ly), (38, ly), (52, ly), BLUE, 3, "", pid + "-inv")}</g>',
+             _text(58, ly + 4, "you invested", 11),
+             f'<g class="link-take">{_lane((172, ly), (198, ly), (212, ly), VERMILLION, 3, "", pid + "-take")}</g>',
+             _text(218, ly + 4, "invested in you", 11),
+             '<g class="link-fading">' + _lane((352, ly), (372, ly), (392, ly), MUTED, 3, ' stroke-dasharray="6 4"', None) + "</g>",
+             _text(398, ly + 4, "fading", 11),
+             _text(470, ly + 4, "thicker = more exchanged", 11),
+             _text(12, ly + 22, "Seniors above, peers at the sides, juniors below, "
+                   "external people on the outer ring.", 11, cls="chart-text chart-muted", fill=MUTED),
+             "</g>"]
+    return _svg(pid, "network", _NW, ly + 30 - top, f"Network of {owner}: {len(nodes)} people", body, top)
 
 
 # ---------------------------------------------------------------- small charts
@@ -290,7 +328,7 @@ def bars(series: list[tuple[str, float]], label: str, id_prefix: str,
     pid = _pid(id_prefix)
     if not series:
         return _empty(pid, "bars", label, "No weeks to show yet.")
-    w, h, left, right, top, bottom = 640.0, 200.0, 40.0, 8.0, 20.0, 28.0
+    w, h, left, right, top, bottom = 640.0, 170.0, 40.0, 8.0, 20.0, 28.0
     vals = [_v(v) for _, v in series]
     vmax = max(vals) or 1.0
     slot = (w - left - right) / len(series)

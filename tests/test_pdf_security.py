@@ -1,0 +1,345 @@
+"""reflect.pdf: the sandboxed fetcher, lazy import, reproducible bytes, tagged output, parallel renders."""
+from __future__ import annotations
+
+import builtins
+import hashlib
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+
+from reflect import charts
+from reflect import pdf as rpdf
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+MARKER = b"TOPSECRET-4711-DO-NOT-LEAK"
+
+
+def _weasyprint_problem() -> str | None:
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError) as exc:  # OSError: Pango/HarfBuzz libraries missing
+        return f"WeasyPrint cannot be loaded ({exc}); install: {rpdf.INSTALL_HINT}"
+    return None
+
+
+_PROBLEM = _weasyprint_problem()
+needs_weasyprint = pytest.mark.skipif(_PROBLEM is not None, reason=_PROBLEM or "")
+
+
+def pdftotext(data: bytes, tmp_path: Path) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    f = tmp_path / "x.pdf"
+    f.write_bytes(data)
+    return subprocess.run(["pdftotext", str(f), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def inflated(data: bytes) -> bytes:
+    """The PDF with every Flate stream decompressed, to look inside compressed output too."""
+    out = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        try:
+            out.append(zlib.decompressobj().decompress(data[start:end]))
+        except zlib.error:
+            pass
+    return b"\n".join(out)
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        self.server.hits.append(self.path)  # type: ignore[attr-defined]
+        self.send_response(302 if self.path.startswith("/redir") else 200)
+        self.send_header("Location", "file:///etc/passwd")
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body::after { content: 'FROM-THE-NETWORK' }")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    srv.hits = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> dict[str, Path]:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "ok.css").write_text('p.legit::before { content: "LEGIT-THEME-MARKER " }')
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"line one\n" + MARKER + b"\n")
+    secret_css = tmp_path / "secret.css"
+    secret_css.write_text('body::before { content: "SECRET-CSS-MARKER" } /* ' + MARKER.decode() + " */")
+    (theme / "escape.css").symlink_to(secret_css)
+    (theme / "escape.txt").symlink_to(secret)
+    return {"theme": theme, "secret": secret, "secret_css": secret_css}
+
+
+# ---------------------------------------------------------------- without WeasyPrint
+
+
+def test_importing_reflect_pdf_does_not_import_weasyprint() -> None:
+    code = "import sys, reflect.pdf, reflect.charts; print('weasyprint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("error", [ImportError("No module named 'weasyprint'"),
+                                   OSError("cannot load library 'libpango-1.0-0'")])
+def test_missing_libraries_give_an_actionable_message(monkeypatch, error: Exception) -> None:
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise error
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(rpdf.PdfUnavailable) as info:
+        rpdf.PdfRenderer([TEMPLATES]).render("<p>x</p>")
+    message = str(info.value)
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"):
+        assert package in message
+    assert str(error) in message
+
+
+def test_write_atomic_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "r.pdf"
+    rpdf.write_atomic(out, b"one")
+    rpdf.write_atomic(out, b"two")
+    assert out.read_bytes() == b"two"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["r.pdf"]
+    assert out.stat().st_mode & 0o044  # readable like any other build output
+
+
+# ---------------------------------------------------------------- the fetcher on its own
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_fetcher_allows_data_and_theme_files_only(project: dict[str, Path], tmp_path: Path) -> None:
+    theme, secret = project["theme"], project["secret"]
+    f = rpdf.make_fetcher([theme])
+    ok = f.fetch((theme / "ok.css").as_uri())
+    assert b"LEGIT-THEME-MARKER" in ok.read() and ok.content_type == "text/css"
+    assert f.fetch("data:text/plain;base64,aGk=").read() == b"hi"
+    assert f.fetch("file://localhost" + str(theme / "ok.css")).read().startswith(b"p.legit")
+    fifo = theme / "pipe.css"
+    os.mkfifo(fifo)
+    bad = [secret.as_uri(), "file:///etc/passwd", (theme / "escape.txt").as_uri(),
+           theme.as_uri() + "/..%2fsecret.txt", theme.as_uri() + "/../secret.txt",
+           "file://evil.example" + str(theme / "ok.css"), fifo.as_uri(),
+           "http://127.0.0.1:9/x.png", "https://example.com/x.css", "ftp://example.com/x",
+           "FILE:///etc/passwd", "javascript:alert(1)", (theme / "missing.css").as_uri()]
+    for url in bad:
+        with pytest.raises(ValueError):
+            f.fetch(url)
+    assert f.refused == bad
+
+
+# ---------------------------------------------------------------- a hostile page
+
+
+def hostile_page(p: dict[str, Path], port: int) -> str:
+    secret, secret_css = p["secret"].as_uri(), p["secret_css"].as_uri()
+    net = f"http://127.0.0.1:{port}"
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile</title>
+<meta name="dcterms.created" content="2026-11-27">
+<link rel="stylesheet" href="ok.css">
+<link rel="stylesheet" href="{secret_css}">
+<link rel="stylesheet" href="escape.css">
+<link rel="stylesheet" href="{net}/link.css">
+<link rel="attachment" href="{secret}">
+<style>
+@import url("{secret_css}");
+@import url("../secret.css");
+@import url("{net}/import.css");
+body {{ background: url("{net}/bg.png") }}
+h1 {{ background-image: url("{secret}") }}
+@font-face {{ font-family: Sneaky; src: url("{net}/font.woff"), url("{secret}") }}
+.sneaky {{ font-family: Sneaky }}
+</style></head><body>
+<h1>Report</h1><p class="legit">hello</p><p class="sneaky">font</p>
+<img alt="passwd" src="file:///etc/passwd">
+<img alt="secret" src="{secret}"><img alt="relative" src="../secret.txt"><img alt="link" src="escape.txt">
+<img alt="net" src="{net}/img.png"><img alt="redirect" src="{net}/redir">
+<a rel="attachment" href="{secret}">attached</a>
+<a rel="attachment" href="../secret.txt">attached too</a>
+<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20" role="img"><title>pic</title>
+<image href="{secret}" width="20" height="20"/></svg>
+<object data="{net}/object.svg">object</object>
+</body></html>"""
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_hostile_page_reads_nothing_outside_the_theme(project: dict[str, Path], server, tmp_path: Path) -> None:
+    theme = project["theme"]
+    renderer = rpdf.PdfRenderer([theme])
+    html = hostile_page(project, server.server_port)
+    raw = renderer.render(html, theme.as_uri() + "/", uncompressed=True)
+    refused = renderer.last_refused
+
+    assert server.hits == []  # not one request reached the network
+    assert raw.startswith(b"%PDF")
+    assert MARKER not in raw  # not as an attachment, an image or text
+    assert b"/EmbeddedFile" not in raw
+    text = pdftotext(raw, tmp_path)
+    assert "LEGIT-THEME-MARKER" in text  # the theme stylesheet is used
+    assert "SECRET-CSS-MARKER" not in text and "FROM-THE-NETWORK" not in text
+    assert "hello" in text
+
+    secret = project["secret"].as_uri()
+    for url in ("file:///etc/passwd", secret, project["secret_css"].as_uri(), (theme / "escape.css").as_uri(),
+                (theme / "escape.txt").as_uri(), f"http://127.0.0.1:{server.server_port}/img.png"):
+        assert url in refused, url
+    assert not any(u.endswith("/ok.css") for u in refused)
+    assert renderer.last_errors  # WeasyPrint logged the skipped resources as errors: the build can fail
+
+    compressed = renderer.render(html, theme.as_uri() + "/")
+    assert MARKER not in inflated(compressed)
+    assert server.hits == []
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_stylesheets_must_live_in_the_theme(project: dict[str, Path]) -> None:
+    renderer = rpdf.PdfRenderer([project["theme"]])
+    with pytest.raises(ValueError, match="outside the theme"):
+        renderer.render("<p>x</p>", None, [project["secret_css"]])
+    with pytest.raises(ValueError, match="outside the theme"):
+        renderer.render("<p>x</p>", None, [project["theme"] / "escape.css"])  # symlink out
+    assert renderer.render("<p>x</p>", None, [project["theme"] / "ok.css"]).startswith(b"%PDF")
+
+
+# ---------------------------------------------------------------- report pages
+
+
+def report_page(weeks: int = 12) -> str:
+    names = [f"Person {i}" for i in range(14)]
+    nodes = [dict(id=f"p{i}", name=n, level=("senior", "peer", "junior", "external")[i % 4], invested=i % 5,
+                  taken=(i * 3) % 4, fading=i % 6 == 1, href=f"people/p{i}.html") for i, n in enumerate(names)]
+    wk = [f"2026-W{w:02d}" for w in range(49 - weeks, 49)]
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Week 2026-W48: Priya Shah</title><meta name="dcterms.created" content="2026-11-27"></head>
+<body><main><h1><span class="running-week">2026-W48</span> <span class="running-owner">Priya Shah</span></h1>
+<div class="tiles"><div class="tile"><span class="label">Gives</span><span class="value">5</span>
+<span class="delta up">+2 vs usual</span>{charts.sparkline(list(range(12)), "Gives, 12 weeks", "s1")}</div></div>
+<figure class="chart-figure">{charts.network("Priya Shah", nodes, "net")}<figcaption>Network</figcaption></figure>
+<div class="finding warning"><span class="severity">Worth a look</span><h3>Asking more</h3><p>Text</p></div>
+{charts.bars([(w, i % 4) for i, w in enumerate(wk)], "Gives per week", "bars", unit="gives")}
+{charts.trend_lines(wk, dict(Gives=[1] * weeks, Asks=[2] * weeks), "Trends", "tr")}
+{charts.balance_bars([(n, 1, 2) for n in names[:6]], "Balance", "bal")}
+{charts.rhythm_strip([(w, 2) for w in wk], "Rhythm", "rh")}
+<blockquote class="reflection">A reflection.</blockquote><div class="write-lines"></div>
+</main></body></html>"""
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_report_with_charts_is_tagged_pdf_ua_without_errors(tmp_path: Path) -> None:
+    renderer = rpdf.PdfRenderer([TEMPLATES])
+    data = renderer.render(report_page(), TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])
+    assert renderer.pdf_variant == "pdf/ua-1"
+    assert renderer.last_errors == ()
+    assert renderer.last_refused == ()
+    inside = inflated(data)
+    assert b"/StructTreeRoot" in inside
+    assert b"/Alt (Network of Priya Shah: 14 people)" in inside  # the SVG <title> is the figure's alt text
+    text = pdftotext(data, tmp_path)
+    assert "Priya Shah" in text and "2026-W48" in text and re.search(r"page 1 of \d", text)
+    if shutil.which("pdfinfo"):
+        f = tmp_path / "r.pdf"
+        f.write_bytes(data)
+        info = subprocess.run(["pdfinfo", str(f)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Tagged:\s+yes", info)
+        assert re.search(r"CreationDate:\s+\w{3} Nov 27 .*2026", info), info
+        assert re.search(r"Page size:.*\(A4\)", info)
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_errors_are_captured_per_render() -> None:
+    renderer = rpdf.PdfRenderer([TEMPLATES])
+    renderer.render('<html><head><title>t</title></head><body><img src="nope.png"></body></html>',
+                    TEMPLATES.as_uri() + "/")
+    assert renderer.last_errors  # missing lang / alt / image: logged at ERROR by WeasyPrint
+    renderer.render('<html lang="en"><head><title>t</title></head><body><p>fine</p></body></html>')
+    assert renderer.last_errors == ()
+
+
+RENDER_SCRIPT = textwrap.dedent("""
+    import hashlib, sys
+    from pathlib import Path
+    from reflect.pdf import PdfRenderer
+    templates = Path(sys.argv[1])
+    html = Path(sys.argv[2]).read_text()
+    data = PdfRenderer([templates]).render(html, templates.as_uri() + "/", [templates / "style.css"])
+    print(hashlib.sha256(data).hexdigest(), len(data))
+""")
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_same_html_gives_same_bytes_in_two_processes(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(report_page())
+    digests = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": seed + "000000000"}
+        run = subprocess.run([sys.executable, "-c", RENDER_SCRIPT, str(TEMPLATES), str(page)],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        digests.append(run.stdout.split()[0])
+    assert digests[0] == digests[1]
+    renderer = rpdf.PdfRenderer([TEMPLATES])
+    here = renderer.render(page.read_text(), TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])
+    assert hashlib.sha256(here).hexdigest() == digests[0]
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+@pytest.mark.parametrize("count", [2, 3])
+def test_render_many_writes_every_file_in_order(tmp_path: Path, count: int) -> None:
+    jobs = [(report_page(weeks=4 + i), tmp_path / "out" / f"week-{i}.pdf") for i in range(count)]
+    jobs.append(("<p>bad</p>", tmp_path / "out" / "bad.pdf"))  # no lang: ERROR records but a file
+    results = rpdf.render_many(jobs, roots=[TEMPLATES], stylesheets=[TEMPLATES / "style.css"],
+                               base_url=TEMPLATES.as_uri() + "/")
+    assert [r.out for r in results] == [out for _, out in jobs]
+    assert all(r.ok for r in results)
+    assert [bool(r.errors) for r in results] == [False] * count + [True]
+    for _, out in jobs:
+        assert out.read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(out.name for _, out in jobs)
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_control_the_hostile_page_does_leak_without_the_sandbox(project: dict[str, Path], server) -> None:
+    """Proves the hostile-page test can see a leak: WeasyPrint's default fetcher reads both."""
+    import weasyprint
+
+    theme = project["theme"]
+    raw = weasyprint.HTML(string=hostile_page(project, server.server_port), base_url=theme.as_uri() + "/").write_pdf(
+        uncompressed_pdf=True)
+    assert MARKER in raw
+    assert server.hits
