@@ -23,7 +23,8 @@ PSEUDONYM_STYLES = ("pseudonyms", "initials", "names")
 # The largest number a setting may hold: far beyond any sensible threshold, and
 # small enough that date arithmetic on windows and grace periods cannot overflow.
 MAX_NUMBER = 10_000
-SECTIONS = ("numbers", "questions", "network", "homework", "findings", "plan", "trend", "reflection", "coach")
+SECTIONS = ("numbers", "questions", "network", "homework", "findings", "plan", "trend", "reflection", "coach",
+            "entries")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +131,7 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
         diags.append(Diagnostic(Source(CONFIG_NAME, node.line, node.col), "config",
                                 "reflect.yaml must be a mapping of settings (key: value)"))
         return Config(root=root), diags
+    _duplicate_keys(node, diags)
     p = _ConfigParser(diags, catalog)
     values: dict = {}
     for key, val in node.pairs:
@@ -142,6 +144,22 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
         if result is not None:
             values[k if k != "default_rhythm" else "default_rhythm_days"] = result
     return Config(root=root, **values), diags
+
+
+def _duplicate_keys(node, diags: list) -> None:
+    """A key given twice anywhere in reflect.yaml is an error (not 'the last one wins')."""
+    if isinstance(node, YMap):
+        seen: dict[str, int] = {}
+        for k, v in node.pairs:
+            if k.value in seen:
+                diags.append(Diagnostic(Source(CONFIG_NAME, k.line, k.col), "config",
+                                        f"duplicate key '{k.value}' (already on line {seen[k.value]})"))
+            else:
+                seen[k.value] = k.line
+            _duplicate_keys(v, diags)
+    elif isinstance(node, YSeq):
+        for item in node.items:
+            _duplicate_keys(item, diags)
 
 
 class _ConfigParser:

@@ -1,0 +1,206 @@
+"""`reflect share`: what leaves the machine carries no real names, no private entries, no paths."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reflect.cli import main
+from reflect.console import Console
+
+PEOPLE = """\
+priya-shah:
+  name: Priya Shah
+  level: peer
+  team: Data Platform Guild
+  aliases: [Pri]
+  note: Confided that she is interviewing elsewhere.
+sam:
+  name: Samuel Okafor
+  level: senior
+  aliases: [Sammy]
+jo:
+  name: Jo Park
+  level: junior
+platform-team:
+  name: Platform team
+  level: peer
+"""
+
+ENTRIES = """\
+- date: 2026-11-16
+  with: priya-shah
+  gave: Reviewed Priya's roadmap deck before PRIYA SHAH presented it
+  note: Shah was nervous; Pri asked me to keep this between us.
+- date: 2026-11-17
+  with: sam
+  asked: Sammy's view on the budget case for Samuel Okafor's board
+  outcome: helped
+- date: 2026-11-18
+  with: jo
+  received: Jo's survey synthesis, which Park turned around overnight
+- date: 2026-11-19
+  with: platform-team
+  thanked: Called out the Platform team's migration at the all-hands
+  public: true
+- date: 2026-11-20
+  with: sam
+  gave: Covered the supplier dispute nobody may hear about
+  tags: [private]
+  note: The secret supplier dispute details stay in this journal only.
+- date: 2026-11-24
+  with: priya-shah
+  asked: Input from priya on the pricing change
+  outcome: pending
+- date: 2026-11-25
+  with: jo
+  gave: Coached jo's first stakeholder review
+"""
+
+REFLECTION = """---
+week: 2026-W48
+---
+This week Priya's feedback stung, and Sammy was more generous than I expected.
+I still have not thanked Jo Park properly.
+"""
+
+COACH = """---
+week: 2026-W48
+---
+Notice how often you mention Samuel: what would you ask him for next?
+"""
+
+
+def _project(tmp_path: Path, config: str = "") -> Path:
+    j = tmp_path / "journal"
+    (j / "reflections").mkdir(parents=True)
+    (j / "coach").mkdir()
+    (j / "people.yaml").write_text(PEOPLE)
+    (j / "2026-11.yaml").write_text(ENTRIES)
+    (j / "reflections" / "2026-W48.md").write_text(REFLECTION)
+    (j / "coach" / "2026-W48.md").write_text(COACH)
+    (tmp_path / "reflect.yaml").write_text("owner: Alexandra Rivera\n" + config)
+    return tmp_path
+
+
+def _run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, Console(out=out, err=err, color=False))
+    return code, out.getvalue(), err.getvalue()
+
+
+REAL = re.compile(r"\b(Priya|Shah|Pri|Samuel|Okafor|Sammy|Sam|Jo|Park|Platform|Alexandra|Rivera|priya-shah|"
+                  r"platform-team|Data Platform Guild)\b", re.IGNORECASE)
+
+
+def _text_of_html(path: Path) -> str:
+    raw = path.read_text("utf-8")
+    raw = re.sub(r"<style\b.*?</style>", "", raw, flags=re.S)
+    return raw  # names must not be in markup either (ids, titles, attributes)
+
+
+def test_html_share_has_no_real_names_private_entries_or_paths(tmp_path):
+    root = _project(tmp_path)
+    out = tmp_path / "out" / "share.html"
+    code, stdout, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "-o", str(out)])
+    assert code == 0, err
+    text = _text_of_html(out)
+    assert not REAL.findall(text), sorted(set(REAL.findall(text)))
+    assert "supplier dispute" not in text            # private entry: withheld
+    assert "interviewing elsewhere" not in text      # a note about a person: never
+    assert "keep this between us" not in text        # entry notes: not in the coach profile
+    assert "journal/" not in text and str(root) not in text
+    assert "<script" not in text and "<link" not in text  # self-contained, nothing to fetch
+    # the pseudonyms are there, possessives kept
+    assert re.search(r"(Peer|Senior|Junior) [A-Z]’?'?s?", text)
+    assert "Senior A" in text
+    # the reflection (pseudonymised) and the coach note travel
+    assert "feedback stung" in text and "From your coach" in text
+    manifest = (out.parent / "share.html.manifest.txt").read_text()
+    assert "1 withheld as private" in manifest and "notes about people: 1 withheld" in manifest
+    assert "withheld as private" in stdout
+    assert not REAL.findall(manifest)
+
+
+@pytest.mark.pdf
+def test_pdf_share_text_and_metadata_carry_no_names(tmp_path):
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError) as exc:
+        pytest.skip(f"WeasyPrint cannot load here: {exc}")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    root = _project(tmp_path)
+    out = tmp_path / "share.pdf"
+    code, _, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "-o", str(out)])
+    assert code == 0, err
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "From your coach" in text and "Findings" in text
+    assert not REAL.findall(text), sorted(set(REAL.findall(text)))
+    assert "supplier dispute" not in text and "journal/" not in text
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert not REAL.findall(info)
+    assert str(tmp_path) not in info and "root" not in info.lower().split("producer")[0]
+
+
+def test_pseudonyms_are_stable_across_runs_and_weeks(tmp_path):
+    root = _project(tmp_path)
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "-o", str(a)])
+    # a new person joins: existing pseudonyms must not move
+    (root / "journal" / "people.yaml").write_text(PEOPLE + "aaron:\n  name: Aaron Abel\n  level: peer\n")
+    _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--weeks", "2026-W47..2026-W48", "--html",
+          "-o", str(b)])
+
+    def who(path):
+        m = re.search(r"Input from ((?:Peer|Senior|Junior|External) [A-Z]+) on the pricing change", path.read_text())
+        return m.group(1) if m else None
+    assert who(a) and who(a) == who(b)
+    # the salt is per project and never inside the journal
+    assert (root / ".reflect" / "share-salt").is_file()
+    assert "Priya" not in (root / ".reflect" / "share-names.json").read_text()
+
+
+def test_names_profile_shows_names_and_notes_profile_shares_notes(tmp_path):
+    root = _project(tmp_path, "share:\n  open: {people: names, notes: true}\n")
+    out = tmp_path / "open.html"
+    code, _, err = _run(["share", "--project", str(root), "--profile", "open", "--as-of", "2026-11-27",
+                         "--html", "-o", str(out)])
+    assert code == 0, err
+    text = out.read_text()
+    assert "Priya Shah" in text and "Samuel Okafor" in text
+    assert "supplier dispute" not in text          # private: withheld in every profile
+
+
+def test_sections_and_coach_follow_the_profile(tmp_path):
+    root = _project(tmp_path, "share:\n  brief: {sections: [numbers, findings], coach: false, reflection: false}\n")
+    out = tmp_path / "brief.html"
+    code, stdout, err = _run(["share", "--project", str(root), "--profile", "brief", "--as-of", "2026-11-27",
+                              "--html", "-o", str(out)])
+    assert code == 0, err
+    text = out.read_text()
+    assert "The week in numbers" in text and "Findings" in text
+    assert "three questions" not in text and "From your coach" not in text and "feedback stung" not in text
+    assert "left out:" in stdout
+
+
+def test_unknown_profile_and_bad_weeks_are_usage_errors(tmp_path):
+    root = _project(tmp_path)
+    code, _, err = _run(["share", "--project", str(root), "--profile", "caoch", "--html"])
+    assert code == 2 and "did you mean 'coach'" in err
+    code, _, err = _run(["share", "--project", str(root), "--weeks", "2026-W48..2026-W40", "--html"])
+    assert code == 2 and "ends before it starts" in err
+
+
+def test_coach_notes_appear_in_their_week_on_the_site(tmp_path):
+    root = _project(tmp_path)
+    code, _, err = _run(["build", "--project", str(root), "--as-of", "2026-11-27", "--no-pdf"])
+    assert code == 0, err
+    w48 = (root / "site" / "weeks" / "2026-W48.html").read_text()
+    w47 = (root / "site" / "weeks" / "2026-W47.html").read_text()
+    assert "From your coach" in w48 and "what would you ask him for next" in w48
+    assert "what would you ask him for next" not in w47
