@@ -116,7 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow a non-loopback --host (your journal becomes readable from the network)")
 
     sc = sub.add_parser("schema", help="write the JSON Schema of journal and people files")
-    sc.add_argument("--out", metavar="DIR", type=Path, default=None)
+    sc.add_argument("--out", metavar="DIR", type=Path, default=None,
+                    help="where to write them (default: .reflect/schema/ in the project; '-': print them)")
+    sc.add_argument("--project", metavar="DIR", type=Path, help="the reflect project (default: the nearest one)")
     sc.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     sh = sub.add_parser("share", parents=[common], help="a PDF (or HTML) of chosen weeks to share with a coach")
