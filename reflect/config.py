@@ -258,7 +258,7 @@ class _ConfigParser:
         return None
 
     def _date(self, n) -> dt.date | None:
-        if isinstance(n, YScalar):
+        if isinstance(n, YScalar) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", n.value):
             try:
                 return dt.date.fromisoformat(n.value)
             except ValueError:

@@ -18,7 +18,7 @@ from pathlib import Path
 from reflect.errors import Diagnostic, Source
 from reflect.model import Act, Entry, Outcome, Reflection, Size
 
-VERSION = b"reflect-filecache-3"
+VERSION = b"reflect-filecache-4"
 _ACT = {a.value: a for a in Act}
 _SIZE = {s.value: s for s in Size}
 _OUTCOME = {o.value: o for o in Outcome}
@@ -44,11 +44,17 @@ def encode(entries: list[Entry], reflections: list[Reflection], diags: list[Diag
                 e.act_source.line if e.act_source else 0, e.act_source.col if e.act_source else 0) for e in entries)
     rs = tuple((r.week, r.text, r.source.line, r.source.col, r.kind) for r in reflections)
     ds = tuple((d.source.line, d.source.col, d.kind, d.message) for d in diags)
-    return marshal.dumps((es, rs, ds))
+    payload = marshal.dumps((es, rs, ds))
+    return hashlib.blake2b(payload, digest_size=16).digest() + payload
 
 
 def decode(blob: bytes, rel: str) -> tuple[list[Entry], list[Reflection], list[Diagnostic]]:
-    es, rs, ds = marshal.loads(blob)
+    # a checksum first: a damaged file is refused before marshal sees it (random bytes can make
+    # marshal allocate gigabytes, and a flipped bit would otherwise be served as wrong data)
+    digest, payload = blob[:16], blob[16:]
+    if len(digest) != 16 or hashlib.blake2b(payload, digest_size=16).digest() != digest:
+        raise ValueError("damaged cache entry")
+    es, rs, ds = marshal.loads(payload)
     entries = []
     for (d, people, act, what, line, col, size, public, tags, note, planned, outcome, due, kept, dropped, ack,
          aline, acol) in es:

@@ -35,6 +35,7 @@ ALL_FIELDS = COMMON_FIELDS + ACTS + tuple(ACT_FIELDS)
 PERSON_FIELDS = ("name", "level", "team", "alignment", "rhythm", "aliases", "note")
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 2026-W48-1
 # Dates outside this range are typos (0026-11-02), and date arithmetic on them
 # (windows, grace periods) would overflow: refuse them with their position.
 DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -62,7 +63,7 @@ class _Collector:
     def date(self, node, field: str) -> dt.date | None:
         if isinstance(node, YScalar) and node.tag in ("timestamp", "str"):
             try:
-                d = dt.date.fromisoformat(node.value) if len(node.value) == 10 else _bad()
+                d = dt.date.fromisoformat(node.value) if ISO_DATE.match(node.value) else _bad()
             except ValueError:
                 d = None
             if d is not None and not DATE_MIN <= d <= DATE_MAX:
@@ -156,7 +157,10 @@ def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[
             try:
                 es, rs, ds = filecache.decode(blob, rel)
             except (ValueError, EOFError, TypeError, KeyError):  # a damaged cache file: read the file again
-                es, rs, ds = filecache.decode(_validate_one(rel, kind, data, people), rel)
+                blob = _validate_one(rel, kind, data, people)
+                if cache:
+                    filecache.put(cache, key, blob)  # and mend the cache, or every run pays for it again
+                es, rs, ds = filecache.decode(blob, rel)
             used.add(key)
             entries.extend(es)
             for r in rs:

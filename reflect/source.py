@@ -157,6 +157,8 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
         return None, [(line, col, "syntax", f"YAML syntax error: {msg}")]
     except YAMLError as exc:
         return None, [(1 + offset, 1, "syntax", f"YAML error: {exc}")]
+    if isinstance(root, YScalar) and root.tag == "null":
+        return None, problems  # an empty document ('---' alone, or '~'): nothing in it, like an empty file
     return root, problems
 
 

@@ -152,7 +152,7 @@ def _balanced_exchange(ctx: RuleContext):
         if b.taken == 0 or b.invested == 0:
             continue
         r = b.invested / b.taken
-        if 1 / p["max_ratio"] <= r <= p["max_ratio"]:
+        if p["max_ratio"] > 0 and 1 / p["max_ratio"] <= r <= p["max_ratio"]:
             name = ctx.name(b.person)
             yield Hit(
                 message=(f"a two-way relationship with {name}: you invested {_n(b.invested)} and {name} "

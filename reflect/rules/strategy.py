@@ -172,7 +172,7 @@ def _months_back(as_of: dt.date, n: int) -> list[tuple[int, int]]:
 
 
 def _sponsorship(ctx: RuleContext):
-    n = int(ctx.params["months"])
+    n = max(1, int(ctx.params["months"]))
     months = _months_back(ctx.as_of, n)
     first = dt.date(*months[-1], 1)
     for pid, person in ctx.journal.people.items():

@@ -1,0 +1,196 @@
+"""reflect.yaml: documented defaults, errors with positions and suggestions,
+and settings that change what `reflect check` says."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import check_json, make_project, position_of
+from reflect.config import Away, Config, load_config
+from reflect.rules import CATALOG
+
+PEOPLE = "priya: {name: Priya Shah, level: peer}\nsam: {name: Sam Okafor, level: senior}\n"
+ENTRY = "- {date: 2026-11-02, with: priya, gave: Reviewed the deck}\n"
+
+
+def config_errors(tmp_path, text: str) -> list[dict]:
+    root = make_project(tmp_path, {"reflect.yaml": text, "journal/people.yaml": PEOPLE, "journal/a.yaml": ENTRY})
+    code, doc, err = check_json(root)
+    assert code == 1 and err == ""
+    assert all(e["file"] == "reflect.yaml" for e in doc["errors"])
+    return doc["errors"]
+
+
+def one_config_error(tmp_path, text: str, token: str, *says: str, nth: int = 1, offset: int = 0,
+                     kind: str = "config") -> dict:
+    errors = config_errors(tmp_path, text)
+    assert len(errors) == 1, errors
+    (e,) = errors
+    line, col = position_of(text, token, nth)
+    assert (e["line"], e["column"], e["kind"]) == (line, col + offset, kind), (e, line, col)
+    for word in says:
+        assert word in e["message"], e
+    return e
+
+
+def test_no_config_means_the_documented_defaults(tmp_path):
+    config, diags = load_config(tmp_path, CATALOG)
+    assert diags == []
+    assert (config.owner, config.journal, config.output, config.week_start, config.window_weeks,
+            config.default_rhythm_days, dict(config.sizes), config.half_life_days, config.paper, config.away,
+            dict(config.rules)) == ("Me", "journal", "site", "monday", 12, 42, {"small": 1, "medium": 3, "large": 8},
+                                    None, "A4", (), {})
+
+
+@pytest.mark.parametrize("text", ["", "# all defaults\n", "---\n"])
+def test_an_empty_config_is_the_defaults(tmp_path, text):
+    make_project(tmp_path, {"reflect.yaml": text})
+    config, diags = load_config(tmp_path, CATALOG)
+    assert diags == [] and config == Config(root=tmp_path)
+
+
+def test_every_documented_setting_is_read(tmp_path):
+    make_project(tmp_path, {"reflect.yaml": (
+        "owner: Alex Rivera\njournal: notes\noutput: public\nweek_start: Sunday\nwindow_weeks: 8\n"
+        "default_rhythm: 3 weeks\nsizes: {medium: 2, large: 5.5}\nhalf_life_days: 90\npaper: letter\n"
+        "away:\n  - {from: 2026-12-21, to: 2027-01-03, note: Winter break}\n  - {from: 2026-08-03, to: 2026-08-14}\n"
+        "rules:\n  one-way-giving: {ratio: 4, min_gives: 2}\n  grand-gestures: off\n  fading-relationship: warning\n")})
+    config, diags = load_config(tmp_path, CATALOG)
+    assert diags == []
+    assert (config.owner, config.journal, config.output, config.week_start, config.window_weeks) == (
+        "Alex Rivera", "notes", "public", "sunday", 8)
+    assert config.default_rhythm_days == 21 and dict(config.sizes) == {"small": 1, "medium": 2, "large": 5.5}
+    assert config.half_life_days == 90 and config.paper == "Letter"
+    assert config.away == (Away(dt.date(2026, 8, 3), dt.date(2026, 8, 14)),
+                           Away(dt.date(2026, 12, 21), dt.date(2027, 1, 3), "Winter break"))
+    assert dict(config.rules["one-way-giving"].params) == {"ratio": 4, "min_gives": 2}
+    assert config.rules["grand-gestures"].enabled is False
+    assert config.rules["fading-relationship"].severity == "warning"
+
+
+def test_unknown_key_with_suggestion(tmp_path):
+    text = "owner: Alex\nwindw_weeks: 4\n"
+    one_config_error(tmp_path, text, "windw_weeks", "unknown setting 'windw_weeks'", "did you mean 'window_weeks'")
+
+
+def test_unknown_rule_with_suggestion(tmp_path):
+    text = "rules:\n  one-way-givng: off\n"
+    one_config_error(tmp_path, text, "one-way-givng", "unknown rule", "did you mean 'one-way-giving'")
+
+
+def test_unknown_rule_param_with_suggestion(tmp_path):
+    text = "rules:\n  one-way-giving: {ration: 4}\n"
+    one_config_error(tmp_path, text, "ration", "unknown parameter 'ration'", "did you mean 'ratio'")
+
+
+def test_unknown_severity_with_suggestion(tmp_path):
+    text = "rules:\n  grand-gestures: warnng\n"
+    one_config_error(tmp_path, text, "warnng", "did you mean 'warning'")
+    text = "rules:\n  grand-gestures: {severity: notise}\n"
+    one_config_error(tmp_path / "2", text, "notise", "did you mean 'notice'")
+
+
+@pytest.mark.parametrize("text, token", [
+    ("window_weeks: twelve\n", "twelve"),
+    ("window_weeks: 0\n", "0"),
+    ("window_weeks: -4\n", "-4"),
+    ("window_weeks: 100000000\n", "100000000"),
+    ("window_weeks: .inf\n", ".inf"),
+    ("half_life_days: .nan\n", ".nan"),
+    ("half_life_days: soon\n", "soon"),
+    ("sizes: {small: 0}\n", "0"),
+    ("sizes: {huge: 20}\n", "huge"),
+    ("week_start: tuesday\n", "tuesday"),
+    ("default_rhythm: whenever\n", "whenever"),
+    ("paper: A5\n", "A5"),
+    ("journal: ../elsewhere\n", "../elsewhere"),
+    ("journal: /etc\n", "/etc"),
+    ("owner: [Alex, Sam]\n", "[Alex"),
+    ("away: 2026-12-21\n", "2026-12-21"),
+    ("away: [{from: 2026-12-21, to: 2026-12-01}]\n", "2026-12-01"),
+    ("away: [{from: 2026-12-41, to: 2026-12-31}]\n", "2026-12-41"),
+    ("away: [{from: 20261221, to: 2026-12-31}]\n", "20261221"),
+    ("away: [{from: 2026-W52-1, to: 2026-12-31}]\n", "2026-W52-1"),
+    ("rules: [one-way-giving]\n", "[one"),
+    ("rules: {one-way-giving: {ratio: many}}\n", "many"),
+    ("rules: {one-way-giving: {ratio: -1}}\n", "-1"),
+    ("rules: {compounding: {weeks: 1e400}}\n", "1e400"),
+    ("rules: {sponsorship-ready: {months: 1000000000}}\n", "1000000000"),
+    ("rules: {grand-gestures: {enabled: yes}}\n", "yes"),
+])
+def test_bad_values_are_errors_at_the_value(tmp_path, text, token):
+    one_config_error(tmp_path, text, token)
+
+
+def test_away_period_with_an_unknown_key(tmp_path):
+    text = "away: [{from: 2026-12-21, until: 2026-12-31}]\n"
+    errors = config_errors(tmp_path, text)
+    line, col = position_of(text, "until")
+    assert any((e["line"], e["column"]) == (line, col) and "unknown key 'until'" in e["message"] for e in errors), errors
+
+
+def test_config_yaml_errors(tmp_path):
+    one_config_error(tmp_path, "owner: Alex: Rivera\n", ":", nth=2, kind="syntax")
+    one_config_error(tmp_path / "3", "- owner: Alex\n", "-", "mapping")
+
+
+@pytest.mark.parametrize("text, key", [
+    ("owner: Alex\nowner: Sam\n", "owner"),
+    ("rules: {grand-gestures: off, grand-gestures: notice}\n", "grand-gestures"),
+    ("rules:\n  one-way-giving: {ratio: 4, ratio: 5}\n", "ratio"),
+    ("away: [{from: 2026-12-21, to: 2026-12-31, to: 2027-01-02}]\n", "to"),
+])
+def test_duplicate_settings_are_errors(tmp_path, text, key):
+    one_config_error(tmp_path, text, key, f"duplicate key '{key}'", nth=2)
+
+
+def test_config_and_journal_errors_are_reported_together(tmp_path):
+    root = make_project(tmp_path, {"reflect.yaml": "windw_weeks: 4\n", "journal/people.yaml": PEOPLE,
+                                   "journal/a.yaml": "- {date: 2026-11-02, with: pryia, gave: A}\n"})
+    code, doc, _ = check_json(root)
+    assert code == 1 and sorted(e["file"] for e in doc["errors"]) == ["journal/a.yaml", "reflect.yaml"]
+
+
+# --- settings that change the result ------------------------------------------------------------
+
+THREE_GIVES = ("- {date: 2026-11-02, with: priya, gave: A}\n- {date: 2026-11-10, with: priya, gave: B}\n"
+               "- {date: 2026-11-18, with: priya, gave: C}\n- {date: 2026-11-20, with: priya, received: D, "
+               "acknowledged: public}\n")
+TWO_LARGE = ("- {date: 2026-11-02, with: priya, gave: A, size: large}\n"
+             "- {date: 2026-11-16, with: sam, gave: B, size: large}\n- {date: 2026-11-18, with: sam, gave: C}\n")
+
+
+def rules_found(tmp_path, entries: str, config: str = "") -> dict[str, str]:
+    files = {"journal/people.yaml": PEOPLE, "journal/a.yaml": entries}
+    if config:
+        files["reflect.yaml"] = config
+    code, doc, err = check_json(make_project(tmp_path, files))
+    assert code == 0 and err == "", doc["errors"]
+    return {f["rule"]: f["severity"] for f in doc["findings"]}
+
+
+def test_rule_params_change_the_result(tmp_path):
+    assert "one-way-giving" in rules_found(tmp_path / "a", THREE_GIVES)
+    assert "one-way-giving" not in rules_found(tmp_path / "b", THREE_GIVES, "rules: {one-way-giving: {ratio: 4}}\n")
+
+
+def test_off_and_severity(tmp_path):
+    assert rules_found(tmp_path / "a", TWO_LARGE)["grand-gestures"] == "notice"
+    assert "grand-gestures" not in rules_found(tmp_path / "b", TWO_LARGE, "rules: {grand-gestures: off}\n")
+    assert rules_found(tmp_path / "c", TWO_LARGE, "rules: {grand-gestures: warning}\n")["grand-gestures"] == "warning"
+    assert rules_found(tmp_path / "d", TWO_LARGE,
+                       "rules:\n  grand-gestures:\n    severity: warning\n")["grand-gestures"] == "warning"
+
+
+def test_sizes_change_the_weights(tmp_path):
+    files = {"journal/people.yaml": PEOPLE, "journal/a.yaml": TWO_LARGE, "reflect.yaml": "sizes: {large: 10}\n"}
+    _, doc, _ = check_json(make_project(tmp_path, files))
+    assert {b["person"]: b["invested"] for b in doc["balances"]} == {"priya": 10, "sam": 11}
+
+
+def test_window_weeks_changes_the_balances(tmp_path):
+    files = {"journal/people.yaml": PEOPLE, "journal/a.yaml": TWO_LARGE, "reflect.yaml": "window_weeks: 2\n"}
+    _, doc, _ = check_json(make_project(tmp_path, files))
+    # two weeks ending 2026-11-27 start on 2026-11-14: the 11-02 give is out
+    assert {b["person"]: b["invested"] for b in doc["balances"]} == {"sam": 9}

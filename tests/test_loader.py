@@ -1,0 +1,503 @@
+"""Reading the journal: every kind of bad input is reported at its exact
+FILE:LINE:COLUMN (computed here from the fixture text, not copied from
+output), all problems of a run together, never a traceback; and good input
+of both formats loads as written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from conftest import check_json, make_project, position_of, run_cli
+from reflect.model import Act, Outcome, Size
+from reflect.project import load_project
+
+PEOPLE = """\
+priya: {name: Priya Shah, level: peer, aliases: [Pri]}
+sam: {name: Sam Okafor, level: senior}
+"""
+
+
+def errors_of(tmp_path, files: dict, people: str | None = PEOPLE) -> list[dict]:
+    base = {"journal/people.yaml": people} if people is not None else {}
+    root = make_project(tmp_path, {**base, **files})
+    code, doc, err = check_json(root)
+    assert err == "", err
+    assert code == 1, "a journal with errors fails the check"
+    assert doc["findings"] == [] and doc["balances"] == []
+    return doc["errors"]
+
+
+def error_at(errors: list[dict], file: str, text: str, token: str, nth: int = 1, *, kind: str,
+             says: tuple[str, ...] = (), offset: int = 0) -> dict:
+    """The error reported at the nth `token` of `text` (the content of `file`); checks kind and words."""
+    line, col = position_of(text, token, nth)
+    col += offset
+    here = [e for e in errors if (e["file"], e["line"], e["column"]) == (file, line, col)]
+    assert here, f"no error at {file}:{line}:{col}; got {[(e['line'], e['column'], e['message']) for e in errors]}"
+    e = here[0]
+    assert e["kind"] == kind, e
+    for word in says:
+        assert word in e["message"], e
+    return e
+
+
+def one_error(tmp_path, text: str, token: str, nth: int = 1, *, kind: str, says=(), file="journal/a.yaml",
+              people: str | None = PEOPLE, offset: int = 0) -> dict:
+    errors = errors_of(tmp_path, {file: text}, people=people)
+    assert len(errors) == 1, errors
+    return error_at(errors, file, text, token, nth, kind=kind, says=says, offset=offset)
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+def test_unknown_person_with_did_you_mean(tmp_path):
+    text = "- date: 2026-11-02\n  with: pryia\n  gave: Reviewed the deck\n"
+    one_error(tmp_path, text, "pryia", kind="person", says=("unknown person 'pryia'", "did you mean 'priya'"))
+
+
+def test_unknown_person_written_by_alias_or_name(tmp_path):
+    text = "- {date: 2026-11-02, with: [sam, Pri], gave: Reviewed the deck}\n"
+    one_error(tmp_path, text, "Pri", kind="person", says=("did you mean 'priya'",))
+
+
+def test_unknown_person_in_a_list_is_pointed_at(tmp_path):
+    text = "- date: 2026-11-02\n  with:\n    - priya\n    - nobody-we-know\n  gave: Reviewed the deck\n"
+    e = one_error(tmp_path, text, "nobody-we-know", kind="person")
+    assert "did you mean" not in e["message"]
+
+
+def test_unknown_field_with_did_you_mean(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  sise: large\n"
+    one_error(tmp_path, text, "sise", kind="field", says=("unknown field 'sise'", "did you mean 'size'"))
+
+
+def test_missing_act(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  tags: [advice]\n"
+    # the entry itself is at fault: it starts at its first key
+    one_error(tmp_path, text, "date", kind="field", says=("gave, received, asked, promised or thanked",))
+
+
+def test_misspelt_act_is_an_unknown_field_too(tmp_path):
+    text = "- {date: 2026-11-02, with: priya, gav: Reviewed the deck}\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    error_at(errors, "journal/a.yaml", text, "gav", kind="field", says=("did you mean 'gave'",))
+    error_at(errors, "journal/a.yaml", text, "{date", kind="field", says=("needs one act",))  # the entry
+
+
+def test_two_acts(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  asked: Her feedback\n"
+    one_error(tmp_path, text, "asked", kind="field", says=("gave and asked",))
+
+
+def test_missing_date_and_with(tmp_path):
+    text = "- gave: Reviewed the deck\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 2
+    assert {e["message"] for e in errors} == {"the entry has no 'date'", "the entry has no 'with'"}
+    for e in errors:
+        error_at([e], "journal/a.yaml", text, "gave", kind="field")
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "2026-13-01", "next tuesday", "20261102", "'20261102'", "2026-W48-1",
+                                   "2026-W48", "2026-11-02T10:00:00", "'2026-02-30'", "1.5", "2026-1-2"])
+def test_a_date_that_is_not_a_date(tmp_path, value):
+    text = f"- date: {value}\n  with: priya\n  gave: Reviewed the deck\n"
+    one_error(tmp_path, text, value, kind="value", says=("'date' must be a date",))
+
+
+def test_a_date_out_of_any_sensible_range(tmp_path):
+    text = "- {date: 0026-11-02, with: priya, gave: Reviewed the deck}\n"
+    one_error(tmp_path, text, "0026-11-02", kind="value", says=("0026-11-02",))
+
+
+def test_bad_due_and_kept_dates(tmp_path):
+    text = "- {date: 2026-11-02, with: priya, promised: An intro, due: 2026-11-31, kept: soon}\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 2
+    error_at(errors, "journal/a.yaml", text, "2026-11-31", kind="value", says=("'due'",))
+    error_at(errors, "journal/a.yaml", text, "soon", kind="value", says=("'kept'",))
+
+
+@pytest.mark.parametrize("field, value, act, belongs", [
+    ("due", "2026-11-09", "gave", "'promised'"),
+    ("kept", "2026-11-09", "received", "'promised'"),
+    ("outcome", "helped", "gave", "'asked'"),
+    ("acknowledged", "public", "gave", "'received' or 'asked'"),
+])
+def test_a_field_that_belongs_to_another_act(tmp_path, field, value, act, belongs):
+    text = f"- date: 2026-11-02\n  with: priya\n  {act}: Something\n  {field}: {value}\n"
+    one_error(tmp_path, text, f"{field}:", kind="field", says=(f"'{field}' belongs to {belongs}", f"not to '{act}'"))
+
+
+def test_acknowledged_ask_needs_helped(tmp_path):
+    for outcome in (", outcome: declined", ", outcome: pending", ""):
+        text = f"- {{date: 2026-11-02, with: sam, asked: Budget sign-off{outcome}, acknowledged: public}}\n"
+        one_error(tmp_path / outcome.strip(", :") if outcome else tmp_path / "none", text, "acknowledged",
+                  kind="field", says=("outcome: helped",))
+
+
+def test_kept_and_dropped(tmp_path):
+    text = "- {date: 2026-11-02, with: sam, promised: An intro, kept: 2026-11-03, dropped: 2026-11-04}\n"
+    one_error(tmp_path, text, "dropped", kind="field", says=("kept or dropped",))
+
+
+@pytest.mark.parametrize("field, value, says", [
+    ("size", "larg", "did you mean 'large'"),
+    ("size", "huge", "small, medium, large"),
+    ("outcome", "helpd", "did you mean 'helped'"),
+])
+def test_bad_choice_with_suggestion(tmp_path, field, value, says):
+    act = "asked" if field == "outcome" else "gave"
+    text = f"- date: 2026-11-02\n  with: priya\n  {act}: Something\n  {field}: {value}\n"
+    one_error(tmp_path, text, value, kind="value", says=(says,))
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "on", "Y"])
+def test_public_yes_suggests_true_or_false(tmp_path, value):
+    text = f"- date: 2026-11-02\n  with: priya\n  gave: Endorsed her plan\n  public: {value}\n"
+    one_error(tmp_path, text, f"public: {value}", kind="value", says=("true or false",), offset=len("public: "))
+
+
+def test_wrong_shapes(tmp_path):
+    text = ("- {date: 2026-11-02, with: {priya: 1}, gave: A}\n"
+            "- {date: 2026-11-02, with: priya, gave: [A, B]}\n"
+            "- {date: 2026-11-02, with: priya, gave: C, tags: {a: 1}}\n"
+            "- {date: 2026-11-02, with: [], gave: D}\n"
+            "- just a sentence\n")
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 5
+    f = "journal/a.yaml"
+    error_at(errors, f, text, "{priya: 1}", kind="value", says=("'with'",))
+    error_at(errors, f, text, "[A, B]", kind="value", says=("'gave' must be text",))
+    error_at(errors, f, text, "{a: 1}", kind="value", says=("'tags'",))
+    error_at(errors, f, text, "[]", kind="value", says=("'with'",))
+    error_at(errors, f, text, "just a sentence", kind="file", says=("mapping",))
+
+
+def test_duplicate_keys(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  with: sam\n"
+    one_error(tmp_path, text, "with", nth=2, kind="field", says=("duplicate key 'with'", "line 2"))
+
+
+def test_yaml_syntax_error(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed: the deck\n"
+    # the second ': ' on a plain line is where YAML stops making sense
+    one_error(tmp_path, text, "Reviewed:", kind="syntax", says=("YAML",), offset=len("Reviewed"))
+
+
+def test_tab_indentation_is_a_syntax_error_with_a_position(tmp_path):
+    text = "- date: 2026-11-02\n\twith: priya\n"
+    e = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert [(x["line"], x["kind"]) for x in e] == [(2, "syntax")]
+
+
+def anchor_or_alias_error(tmp_path, text: str, name: str) -> dict:
+    """Anchors and aliases are refused with one error, at the anchor or at the alias."""
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 1, errors
+    (e,) = errors
+    assert e["kind"] == "syntax" and "anchors and aliases" in e["message"]
+    assert (e["line"], e["column"]) in (position_of(text, f"&{name}"), position_of(text, f"*{name}")), e
+    return e
+
+
+def test_aliases_are_refused(tmp_path):
+    text = "- {date: 2026-11-01, with: sam, gave: A}\n- &review {date: 2026-11-02, with: priya, gave: B}\n- *review\n"
+    anchor_or_alias_error(tmp_path, text, "review")
+
+
+def test_billion_laughs_finishes_fast_with_an_error(tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    text = "\n".join(lines) + "\n"
+    start = time.perf_counter()
+    anchor_or_alias_error(tmp_path, text, "a")
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("depth", [50, 5000])
+def test_deeply_nested_document_is_an_error_not_a_crash(tmp_path, depth):
+    text = "- " + "[" * depth + "]" * depth + "\n"
+    start = time.perf_counter()
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert time.perf_counter() - start < 5
+    assert errors and all(e["file"] == "journal/a.yaml" for e in errors)
+    assert any(e["kind"] == "syntax" and "nest" in e["message"] for e in errors), errors
+
+
+def test_a_mapping_where_a_list_of_entries_is_expected(tmp_path):
+    text = "date: 2026-11-02\nwith: priya\ngave: Reviewed the deck\n"
+    one_error(tmp_path, text, "date", kind="file", says=("list of entries", "- date:"))
+
+
+def test_a_lone_word_where_a_list_is_expected(tmp_path):
+    one_error(tmp_path, "hello\n", "hello", kind="file", says=("list of entries",))
+
+
+def test_several_documents_in_one_file(tmp_path):
+    text = "- {date: 2026-11-02, with: priya, gave: A}\n---\n- {date: 2026-11-03, with: priya, gave: B}\n"
+    one_error(tmp_path, text, "---", kind="syntax")
+
+
+def test_non_utf8_bytes(tmp_path):
+    data = "- date: 2026-11-02\n  with: priya\n  gave: Lunch at the caf".encode() + b"\xe9\n"
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml": data})
+    code, doc, err = check_json(root)
+    at = data.index(b"\xe9")
+    line = data[:at].count(b"\n") + 1
+    col = at - data.rfind(b"\n", 0, at)
+    assert code == 1 and err == ""
+    assert [(e["file"], e["line"], e["column"], e["kind"]) for e in doc["errors"]] == [
+        ("journal/a.yaml", line, col, "file")]
+    assert "UTF-8" in doc["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# nothing yet: entries go here\n", "---\n"])
+def test_an_empty_journal_file_is_fine(tmp_path, text):
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/2026/12.yaml": text,
+                                   "journal/2026/11.yaml": "- {date: 2026-11-02, with: priya, gave: A}\n"})
+    code, doc, err = check_json(root)
+    assert (code, doc["errors"], err) == (0, [], "")
+    assert doc["balances"][0]["gives"] == 1
+
+
+def test_positions_survive_a_bom_and_crlf_line_endings(tmp_path):
+    text = "\ufeff- date: 2026-11-02\r\n  with: pryia\r\n  gave: Reviewed the deck\r\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert [(e["line"], e["column"]) for e in errors] == [(2, len("  with: ") + 1)]
+
+
+# --- people.yaml ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["name", "level"])
+def test_person_without_name_or_level(tmp_path, missing):
+    fields = {"name": "name: Priya Shah", "level": "level: peer"}
+    del fields[missing]
+    people = f"sam: {{name: Sam Okafor, level: senior}}\npriya: {{{', '.join(fields.values())}}}\n"
+    e = one_error(tmp_path, people, "priya", kind="field", says=(f"has no '{missing}'",),
+                  file="journal/people.yaml", people=None)
+    assert "priya" in e["message"]
+
+
+def test_bad_level_with_suggestion(tmp_path):
+    people = "priya:\n  name: Priya Shah\n  level: seniour\n"
+    one_error(tmp_path, people, "seniour", kind="value", says=("did you mean 'senior'",),
+              file="journal/people.yaml", people=None)
+
+
+@pytest.mark.parametrize("pid, slug", [("Priya Shah", "priya-shah"), ("priya_s", "priya-s"), ("-priya", "priya")])
+def test_bad_person_id(tmp_path, pid, slug):
+    people = f"sam: {{name: Sam Okafor, level: senior}}\n'{pid}': {{name: Priya Shah, level: peer}}\n"
+    one_error(tmp_path, people, f"'{pid}'", kind="value", says=("lower-case slug", f"'{slug}'"),
+              file="journal/people.yaml", people=None)
+
+
+def test_people_yaml_other_problems(tmp_path):
+    people = ("priya: {name: Priya Shah, level: peer, tema: Platform}\n"
+              "sam: {name: Sam Okafor, level: senior, alignment: hi, rhythm: sometimes}\n"
+              "priya: {name: Priya Again, level: peer}\n"
+              "jo:\n")
+    errors = errors_of(tmp_path, {"journal/people.yaml": people}, people=None)
+    f = "journal/people.yaml"
+    error_at(errors, f, people, "tema", kind="field", says=("did you mean 'team'",))
+    error_at(errors, f, people, "hi", kind="value", says=("did you mean 'high'",))
+    error_at(errors, f, people, "sometimes", kind="value", says=("rhythm",))
+    error_at(errors, f, people, "priya", nth=2, kind="field", says=("listed twice",))
+    error_at(errors, f, people, "jo:", kind="value", says=("name and level",), offset=3)  # the empty value
+    assert len(errors) == 5
+
+
+def test_people_yaml_must_be_a_mapping(tmp_path):
+    one_error(tmp_path, "- priya\n- sam\n", "- priya", kind="file", file="journal/people.yaml", people=None,
+              says=("map each person's id",))
+
+
+def test_entries_without_people_yaml(tmp_path):
+    errors = errors_of(tmp_path, {"journal/a.yaml": "- {date: 2026-11-02, with: priya, gave: A}\n"}, people=None)
+    assert any(e["file"] == "journal/people.yaml" and "people.yaml is missing" in e["message"] for e in errors)
+
+
+# --- Markdown, reflections, coach notes ---------------------------------------------------------
+
+
+def test_markdown_without_front_matter(tmp_path):
+    one_error(tmp_path, "# All-hands\n\nI thanked the platform team.\n", "#", kind="file",
+              file="journal/2026/2026-11-18-all-hands.md", says=("front matter",))
+
+
+def test_markdown_front_matter_errors_have_file_positions(tmp_path):
+    text = "---\ndate: 2026-11-18\nwith: pryia\nthanked: Called out the migration\nsise: small\n---\nThe note.\n"
+    errors = errors_of(tmp_path, {"journal/a.md": text})
+    assert len(errors) == 2
+    error_at(errors, "journal/a.md", text, "pryia", kind="person")
+    error_at(errors, "journal/a.md", text, "sise", kind="field")
+
+
+def test_markdown_syntax_error_position(tmp_path):
+    text = "---\ndate: 2026-11-18\nwith: priya\nthanked: Called: out\n---\nThe note.\n"
+    one_error(tmp_path, text, "Called:", kind="syntax", file="journal/a.md", offset=len("Called"))
+
+
+def test_markdown_note_field_and_body(tmp_path):
+    text = "---\ndate: 2026-11-18\nwith: priya\nthanked: Called out the migration\nnote: Short\n---\nLong body.\n"
+    one_error(tmp_path, text, "note", kind="field", file="journal/a.md", says=("keep one",))
+
+
+def test_markdown_entries_list_with_a_stray_key(tmp_path):
+    text = "---\nentries:\n  - {date: 2026-11-18, with: priya, thanked: A}\nentires: []\n---\n"
+    one_error(tmp_path, text, "entires", kind="field", file="journal/a.md", says=("next to 'entries'",))
+
+
+@pytest.mark.parametrize("week", ["2026-W60", "2025-W53", "2026-48", "W48", "2026-W00"])
+def test_reflection_with_a_bad_week(tmp_path, week):
+    text = f"---\nweek: {week}\n---\nA good week.\n"
+    one_error(tmp_path, text, week, kind="value", file="journal/reflections/r.md", says=("ISO week",))
+
+
+def test_reflection_week_53_exists_in_2026(tmp_path):
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE,
+                                   "journal/reflections/r.md": "---\nweek: 2026-W53\n---\nYear end.\n"})
+    assert check_json(root)[0] == 0
+
+
+def test_reflection_with_another_key_and_a_second_reflection(tmp_path):
+    a = "---\nweek: 2026-W48\n---\nFirst.\n"
+    b = "---\nweek: 2026-W48\nmood: fine\n---\nSecond.\n"
+    errors = errors_of(tmp_path, {"journal/reflections/a.md": a, "journal/reflections/b.md": b})
+    error_at(errors, "journal/reflections/b.md", b, "mood", kind="field", says=("only 'week'",))
+    error_at(errors, "journal/reflections/b.md", b, "2026-W48", kind="file",
+             says=("second reflection", "journal/reflections/a.md:2"))
+
+
+def test_coach_notes_are_markdown(tmp_path):
+    one_error(tmp_path, "- a note\n", "- a note", kind="file", file="journal/coach/notes.yaml",
+              says=("coach notes",))
+
+
+# --- all together ---------------------------------------------------------------------------------
+
+
+def test_all_errors_of_all_files_in_one_run(tmp_path):
+    files = {
+        "journal/people.yaml": "priya: {name: Priya Shah, level: peeer}\nsam: {name: Sam Okafor, level: senior}\n",
+        "journal/2026/10.yaml": "- {date: 2026-10-02, with: sam, gave: A, sise: small}\n",
+        "journal/2026/11.yaml": "- {date: 2026-11-31, with: sam, gave: B}\n- {date: 2026-11-02, with: som, gave: C}\n",
+        "journal/2026/2026-11-18-all-hands.md": "no front matter\n",
+        "journal/reflections/2026-W48.md": "---\nweek: 2026-W99\n---\n",
+        "reflect.yaml": "windw_weeks: 4\n",
+    }
+    root = make_project(tmp_path, files)
+    code, doc, err = check_json(root)
+    assert code == 1 and err == ""
+    got = {(e["file"], e["line"], e["column"]) for e in doc["errors"]}
+    expected = {
+        ("journal/people.yaml", *position_of(files["journal/people.yaml"], "peeer")),
+        ("journal/2026/10.yaml", *position_of(files["journal/2026/10.yaml"], "sise")),
+        ("journal/2026/11.yaml", *position_of(files["journal/2026/11.yaml"], "2026-11-31")),
+        ("journal/2026/11.yaml", *position_of(files["journal/2026/11.yaml"], "som")),
+        ("journal/2026/2026-11-18-all-hands.md", 1, 1),
+        ("journal/reflections/2026-W48.md", *position_of(files["journal/reflections/2026-W48.md"], "2026-W99")),
+        ("reflect.yaml", 1, 1),
+    }
+    assert got == expected
+    # sorted by file, then position
+    keys = [(e["file"], e["line"], e["column"]) for e in doc["errors"]]
+    assert keys == sorted(keys)
+    # the text output lists every one as FILE:LINE:COLUMN: and counts them
+    code, out, err = run_cli(["check", "--project", root, "--as-of", "2026-11-27"])
+    assert code == 1 and err == ""
+    for f, line, col in expected:
+        assert any(ln.startswith(f"{f}:{line}:{col}: ") for ln in out.splitlines()), (f, line, col)
+    assert "7 errors in 6 files" in out
+
+
+def test_broken_entries_do_not_hide_good_ones(tmp_path):
+    text = "- {date: 2026-11-02, with: priya, gave: A}\n- {date: 2026-11-03, with: nobody, gave: B}\n"
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml": text})
+    project = load_project(root, use_cache=False)
+    assert [e.what for e in project.journal.entries] == ["A"]
+    assert len(project.diagnostics) == 1
+
+
+# --- good input ------------------------------------------------------------------------------------
+
+
+def test_block_and_flow_style_load_the_same(tmp_path):
+    block = ("- date: 2026-11-24\n  with: [priya, sam]\n  asked: Feedback on the plan\n  outcome: helped\n"
+             "  size: medium\n  public: true\n  tags: [plan, q1]\n  acknowledged: private\n")
+    flow = ("- {date: 2026-11-24, with: [priya, sam], asked: Feedback on the plan, outcome: helped, size: medium,"
+            " public: true, tags: [plan, q1], acknowledged: private}\n")
+    loaded = []
+    for name, text in (("block", block), ("flow", flow)):
+        root = make_project(tmp_path / name, {"journal/people.yaml": PEOPLE, "journal/a.yaml": text})
+        project = load_project(root, use_cache=False)
+        assert not project.diagnostics
+        (e,) = project.journal.entries
+        loaded.append((e.date, e.people, e.act, e.what, e.size, e.public, e.tags, e.outcome, e.acknowledged))
+    assert loaded[0] == loaded[1] == (dt.date(2026, 11, 24), ("priya", "sam"), Act.ASKED, "Feedback on the plan",
+                                      Size.MEDIUM, True, ("plan", "q1"), Outcome.HELPED, "private")
+
+
+def test_defaults(tmp_path):
+    text = "- {date: 2026-11-24, with: sam, asked: Budget sign-off}\n"
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml": text})
+    (e,) = load_project(root, use_cache=False).journal.entries
+    assert (e.size, e.public, e.planned, e.outcome, e.tags, e.note) == (Size.SMALL, False, False, Outcome.PENDING, (), "")
+
+
+def test_markdown_entries_get_the_body_as_note(tmp_path):
+    one = "---\ndate: 2026-11-18\nwith: priya\nthanked: Called out the migration\npublic: true\n---\n\nFive minutes.\n"
+    many = ("---\nentries:\n  - {date: 2026-11-18, with: priya, thanked: A, public: true}\n"
+            "  - date: 2026-11-19\n    with: sam\n    gave: B\n---\nShared body.\n")
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/2026/one.md": one,
+                                   "journal/2026/many.md": many})
+    project = load_project(root, use_cache=False)
+    assert not project.diagnostics
+    got = {(e.what, e.source.path, e.source.line, e.note) for e in project.journal.entries}
+    assert got == {
+        ("Called out the migration", "journal/2026/one.md", 2, "Five minutes."),
+        ("A", "journal/2026/many.md", position_of(many, "{date")[0], "Shared body."),
+        ("B", "journal/2026/many.md", position_of(many, "date: 2026-11-19")[0], "Shared body."),
+    }
+
+
+def test_reflections_and_coach_notes(tmp_path):
+    root = make_project(tmp_path, {
+        "journal/people.yaml": PEOPLE,
+        "journal/reflections/2026-W48.md": "---\nweek: 2026-W48\n---\nI asked more this week.\n",
+        "journal/coach/2026-W48.md": "---\nweek: 2026-W48\n---\nGood progress.\n",
+    })
+    project = load_project(root, use_cache=False)
+    assert not project.diagnostics
+    assert [(r.week, r.text, r.kind) for r in project.journal.reflections] == [
+        ("2026-W48", "I asked more this week.", "owner")]
+    assert [(r.week, r.text, r.kind) for r in project.journal.coach_notes] == [("2026-W48", "Good progress.", "coach")]
+
+
+def test_hidden_and_foreign_files_are_skipped(tmp_path):
+    root = make_project(tmp_path, {
+        "journal/people.yaml": PEOPLE,
+        "journal/a.yml": "- {date: 2026-11-02, with: priya, gave: A}\n",
+        "journal/.obsidian/workspace.yaml": "{{{ not yaml",
+        "journal/.draft.yaml": "{{{ not yaml",
+        "journal/notes.txt": "{{{ not yaml",
+    })
+    code, doc, err = check_json(root)
+    assert (code, doc["errors"]) == (0, [])
+    assert doc["balances"][0]["gives"] == 1, ".yml files are journal files"
+
+
+def test_journal_folder_from_config(tmp_path):
+    root = make_project(tmp_path, {
+        "reflect.yaml": "journal: notes/favours\n",
+        "notes/favours/people.yaml": PEOPLE,
+        "notes/favours/a.yaml": "- {date: 2026-11-02, with: pryia, gave: A}\n",
+    })
+    code, doc, _ = check_json(root)
+    assert code == 1 and [e["file"] for e in doc["errors"]] == ["notes/favours/a.yaml"]
