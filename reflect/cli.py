@@ -24,11 +24,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
 
 
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def _date(text: str) -> dt.date:
+    """A command-line date: YYYY-MM-DD, within the years a journal may hold."""
+    import re
+
     try:
-        return dt.date.fromisoformat(text)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
+        d = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
+    if not DATE_MIN <= d <= DATE_MAX:
+        raise argparse.ArgumentTypeError(f"{d.isoformat()}: choose a date between {DATE_MIN.year} and {DATE_MAX.year}")
+    return d
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,12 +18,7 @@ _RANK = {"notice": 1, "warning": 2}
 def cmd_check(args, con: Console) -> int:
     from reflect.project import findings, load_project
 
-    from reflect.errors import UsageError
-    from reflect.loader import DATE_MAX, DATE_MIN
-
-    as_of = today(args)
-    if not DATE_MIN <= as_of <= DATE_MAX:
-        raise UsageError(f"--as-of {as_of.isoformat()}: choose a date between {DATE_MIN.year} and {DATE_MAX.year}")
+    as_of = today(args)  # --as-of is range-checked by the parser (cli._date)
     root = resolve_project(args)
     project = load_project(root, use_cache=not args.no_cache)
     diags = project.diagnostics

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import sys
 from pathlib import Path
 
 from reflect.errors import Diagnostic, Source
@@ -25,9 +26,29 @@ _OUTCOME = {o.value: o for o in Outcome}
 _ORD = dt.date.fromordinal
 
 
+_CODE: list[bytes] = []
+
+
+def code_signature() -> bytes:
+    """A hash of the code that decides what a file means: a new reflect never reads an old verdict."""
+    if not _CODE:
+        import reflect.loader
+        import reflect.model
+        import reflect.source
+
+        h = hashlib.blake2b(digest_size=16)
+        for mod in (reflect.source, reflect.loader, reflect.model, sys.modules[__name__]):
+            try:
+                h.update(Path(mod.__file__).read_bytes())
+            except (OSError, TypeError):
+                h.update(repr(mod).encode())
+        _CODE.append(h.digest())
+    return _CODE[0]
+
+
 def key_of(data: bytes, rel: str, kind: str, people_sig: bytes) -> str:
     h = hashlib.blake2b(digest_size=20)
-    for part in (VERSION, rel.encode(), kind.encode(), people_sig, data):
+    for part in (VERSION, code_signature(), rel.encode(), kind.encode(), people_sig, data):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()

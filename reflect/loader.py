@@ -80,7 +80,11 @@ class _Collector:
         if isinstance(node, YScalar) and node.tag == "bool":
             return node.value.lower() == "true"
         shown = node.value if isinstance(node, YScalar) else "…"
-        hint = " — write true or false" if isinstance(node, YScalar) and shown.lower() in ("yes", "no", "y", "n", "on", "off") else ""
+        hint = ""
+        if isinstance(node, YScalar) and shown.lower() in ("yes", "no", "y", "n", "on", "off"):
+            hint = " — write true or false"
+        elif isinstance(node, YScalar) and shown.lower() in ("true", "false"):
+            hint = " — without quotes, so YAML reads it as a yes/no value"
         self.err(node, "value", f"'{field}' must be true or false, got '{shown}'{hint}")
         return None
 
