@@ -184,7 +184,7 @@ _DISPATCH = {
     "report": ("reflect.build", "cmd_report"),
     "init": ("reflect.scaffold", "cmd_init"),
     "add": ("reflect.add", "cmd_add"),
-    "done": ("reflect.add", "cmd_done"),
+    "done": ("reflect.done", "cmd_done"),
     "plan": ("reflect.plan", "cmd_plan"),
     "week": ("reflect.plan", "cmd_week"),
     "serve": ("reflect.serve", "cmd_serve"),

@@ -217,3 +217,11 @@ def person_facts(p: Person) -> Person:
 def entries_in(journal: Journal, rel: str) -> list[Entry]:
     """The entries of one file (`rel`, relative to the project), in file order."""
     return sorted((e for e in journal.entries if e.source.path == rel), key=lambda e: (e.source.line, e.source.col))
+
+
+def report(con, exc: AddError) -> int:
+    """Print why a change was refused (with the journal's errors, if any); its exit status."""
+    for d in exc.diagnostics:
+        con.eprint(f"{con.style(str(d.source), 'bold')}: {con.style('error', 'red', 'bold')}: {d.message}")
+    con.eprint(f"reflect: {exc}")
+    return exc.exit
