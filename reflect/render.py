@@ -1,0 +1,271 @@
+"""Templates -> HTML strings: the Jinja environment, its filters, and template errors.
+
+This stage owns Jinja and markdown-it.  Pages are arranged by templates; every
+number they show was computed in `report` (and the charts in `charts`).
+
+- Templates come from the project's own `templates/` folder first (file by
+  file), then from the default theme (the repository's top-level `templates/`,
+  shipped in the wheel as the package `reflect.templates`).  The default theme
+  is also reachable as `builtin/NAME`, so an override can
+  `{% extends "builtin/week.html" %}` the file it replaces.
+- Autoescape is on for every template, undefined variables raise
+  (`StrictUndefined`), and journal Markdown enters a page only through the
+  `md` filter: raw HTML off, links limited to http(s):, mailto: and in-page
+  anchors, images shown as links (a remote image in a shared report is a
+  tracking pixel; a local one is a file read), headings demoted to bold
+  paragraphs so the page's heading order stays intact.
+- A template error (syntax, undefined variable, a failing filter) becomes a
+  `TemplateProblem` naming the template file and line, never a traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import traceback
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    TemplateError, TemplateNotFound, TemplateSyntaxError, pass_context)
+from markupsafe import Markup, escape
+
+__all__ = ["TemplateProblem", "theme_dir", "project_templates", "make_env", "render_page", "markdown",
+           "rel_url", "fmt_date", "fmt_weight", "plural"]
+
+ALLOWED_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
+THEME_MARKER = "base.html"
+
+
+class TemplateProblem(Exception):
+    """A template could not be loaded or rendered; str() names the file and line."""
+
+
+# ---------------------------------------------------------------- where the templates are
+
+def theme_dir() -> Path:
+    """The default theme folder.
+
+    Installed from a wheel, it is the package `reflect/templates/`; in a source
+    checkout or an editable install it is the repository's `templates/` next to
+    the `reflect/` package.
+    """
+    import reflect
+
+    here = Path(reflect.__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / THEME_MARKER).is_file():
+            return candidate
+    try:  # an unusual layout: ask the import system where reflect.templates lives
+        import importlib.util
+
+        spec = importlib.util.find_spec("reflect.templates")
+        for loc in (spec.submodule_search_locations or []) if spec else []:
+            if (Path(loc) / THEME_MARKER).is_file():
+                return Path(loc)
+    except (ImportError, ValueError):
+        pass
+    raise TemplateProblem(f"the default templates are missing (looked in {here / 'templates'} and "
+                          f"{here.parent / 'templates'}); reinstall reflect")
+
+
+def project_templates(root: Path) -> Path | None:
+    """The project's own `templates/` folder, if it has one (and it is not the default theme)."""
+    folder = Path(root) / "templates"
+    if not folder.is_dir():
+        return None
+    try:
+        if folder.resolve() == theme_dir().resolve():
+            return None
+    except OSError:
+        return None
+    return folder
+
+
+# ---------------------------------------------------------------- Markdown
+
+def _make_markdown():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = lambda url: bool(ALLOWED_LINK.match(url.strip()))
+
+    def image(self, tokens, idx, options, env):
+        # Never an <img>: the picture is shown as a link the reader may choose to follow.
+        tok = tokens[idx]
+        src = tok.attrGet("src") or ""
+        alt = self.renderInlineAsText(tok.children or [], options, env) or "image"
+        label = escape(f"image: {alt}")
+        if ALLOWED_LINK.match(src.strip()):
+            return f'<a class="image-link" href="{escape(src)}" rel="nofollow noopener noreferrer">{label}</a>'
+        return f'<span class="image-link">{label}</span>'
+
+    def link_open(self, tokens, idx, options, env):
+        tok = tokens[idx]
+        href = tok.attrGet("href") or ""
+        if not href.startswith("#"):
+            tok.attrSet("rel", "nofollow noopener noreferrer")
+        return self.renderToken(tokens, idx, options, env)
+
+    def heading_open(self, tokens, idx, options, env):
+        return '<p class="md-heading"><strong>'
+
+    def heading_close(self, tokens, idx, options, env):
+        return "</strong></p>\n"
+
+    md.add_render_rule("image", image)
+    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("heading_open", heading_open)
+    md.add_render_rule("heading_close", heading_close)
+    return md
+
+
+class _Markdown:
+    """One MarkdownIt instance, built on first use and reused (it keeps no per-render state)."""
+
+    def __init__(self) -> None:
+        self._md = None
+
+    def __call__(self, text: object) -> Markup:
+        if text is None or isinstance(text, jinja2.Undefined):
+            return Markup("")
+        s = str(text)
+        if not s.strip():
+            return Markup("")
+        if self._md is None:
+            self._md = _make_markdown()
+        return Markup(self._md.render(s))
+
+
+markdown = _Markdown()
+
+
+# ---------------------------------------------------------------- filters
+
+def fmt_date(value: Any, style: str = "long") -> str:
+    """27 November 2026 (long), 27 Nov (short), 27 Nov 2026 (medium), Fri 27 Nov (day), 2026-11-27 (iso)."""
+    if value is None or isinstance(value, jinja2.Undefined):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if style == "iso":
+        return value.isoformat()
+    if style == "short":
+        return f"{value.day} {value:%b}"
+    if style == "medium":
+        return f"{value.day} {value:%b %Y}"
+    if style == "day":
+        return f"{value:%a} {value.day} {value:%b}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def fmt_weight(value: Any) -> str:
+    """3.0 -> '3', 2.5 -> '2.5', 1.333 -> '1.3'; the weight of favours as people read it."""
+    try:
+        v = round(float(value), 1)
+    except (TypeError, ValueError):
+        return str(value)
+    s = f"{v:.1f}"
+    s = s[:-2] if s.endswith(".0") else s
+    return "0" if s == "-0" else s
+
+
+def plural(n: Any, word: str, many: str | None = None) -> str:
+    """`3|plural("give")` -> '3 gives'; `1|plural("person", "people")` -> '1 person'."""
+    shown = fmt_weight(n) if isinstance(n, float) else str(n)
+    return f"{shown} {word if n == 1 else (many or word + 's')}"
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def rel_url(target: str, page: str) -> str:
+    """The URL of site path `target` (e.g. 'people/dana.html') relative to the page at site path `page`.
+
+    Both are paths inside the site, '/'-separated, without '.' or '..' parts; anything with a
+    scheme, or a bare '#anchor', is returned as it is.
+    """
+    if not target or target[0] == "#" or _SCHEME.match(target):
+        return target
+    frag = ""
+    if "#" in target:
+        target, frag = target.split("#", 1)
+        frag = "#" + frag
+    return _rel_path(target, page.rpartition("/")[0]) + frag
+
+
+@functools.lru_cache(maxsize=8192)
+def _rel_path(target: str, page_dir: str) -> str:
+    here = page_dir.split("/") if page_dir else []
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:])
+
+
+@pass_context
+def _rel(ctx, target: str) -> str:
+    return rel_url(str(target), ctx.get("page_path", "index.html"))
+
+
+# ---------------------------------------------------------------- environment
+
+def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environment:
+    """The Jinja environment: the project's templates first, then the default theme (also as builtin/)."""
+    default = FileSystemLoader(str(theme or theme_dir()))
+    loaders: list = []
+    if user_dir is not None:
+        loaders.append(FileSystemLoader(str(user_dir)))
+    loaders += [PrefixLoader({"builtin": default}, delimiter="/"), default]
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                      auto_reload=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(md=markdown, date=fmt_date, weight=fmt_weight, plural=plural, rel=_rel)
+    env.globals["rel_url"] = rel_url
+    return env
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost traceback frame that belongs to a template: (file, line)."""
+    found = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        fname = frame.f_code.co_filename
+        if fname.endswith((".html", ".htm", ".xml", ".css", ".svg", ".txt", ".j2")) or frame.f_globals.get("__jinja_template__"):
+            found = (fname, lineno)
+    return found
+
+
+def _describe(path: str, base: Path | None) -> str:
+    p = Path(path)
+    if base is not None:
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return str(p)
+
+
+def render_page(env: Environment, name: str, context: Mapping[str, Any], root: Path | None = None) -> str:
+    """Render template `name` with `context`; template errors become `TemplateProblem`."""
+    try:
+        return env.get_template(name).render(context)
+    except TemplateSyntaxError as exc:
+        where = _describe(exc.filename or exc.name or name, root)
+        raise TemplateProblem(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except TemplateNotFound as exc:
+        raise TemplateProblem(f"template '{exc.name}' not found (needed by {name}); look for a typo in an "
+                              f"include or extends, or a missing file in templates/") from None
+    except (TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        frame = _template_frame(exc)
+        kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
+        msg = getattr(exc, "message", None) or str(exc)
+        if frame:
+            raise TemplateProblem(f"{_describe(frame[0], root)}:{frame[1]}: {kind}: {msg}") from None
+        if isinstance(exc, TemplateError):
+            raise TemplateProblem(f"{name}: {kind}: {msg}") from None
+        raise  # not the template's fault: a bug in reflect, shown as an internal error

@@ -1,0 +1,417 @@
+"""`reflect build` / `report` / `doctor` on the example journal: pages, links, order, determinism, safety of --out."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import REPO_ROOT, run_cli
+
+AS_OF = "2026-11-27"
+CURRENT = "2026-W48"
+
+
+def copy_example(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO_ROOT / "journal", dest / "journal")
+    shutil.copy(REPO_ROOT / "reflect.yaml", dest / "reflect.yaml")
+    return dest
+
+
+def build(project: Path, out: Path | None = None, *extra: str) -> tuple[int, str, str]:
+    argv = ["build", "--project", project, "--as-of", AS_OF, *extra]
+    if out is not None:
+        argv += ["--out", out]
+    return run_cli(argv)
+
+
+class Page(HTMLParser):
+    """Links, ids, headings and tags of one HTML file."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, str]] = []   # (tag, attr, value)
+        self.ids: set[str] = set()
+        self.headings: list[tuple[int, str]] = []
+        self.tags: list[tuple[str, dict]] = []
+        self._heading: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        for key in ("href", "src", "xlink:href", "action", "poster", "data"):
+            if a.get(key) is not None:
+                self.links.append((tag, key, a[key]))
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = [int(tag[1]), ""]
+
+    def handle_endtag(self, tag):
+        if self._heading is not None and re.fullmatch(r"h[1-6]", tag):
+            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading[1] += data
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    project = copy_example(tmp_path_factory.mktemp("example"))
+    code, out, err = build(project, None, "--no-pdf")
+    assert code == 0, err
+    return project / "site"
+
+
+def _weeks(project_site: Path) -> list[str]:
+    from reflect.project import load_project
+    from reflect.report import report_weeks
+    import datetime as dt
+
+    project = load_project(project_site.parent, use_cache=False)
+    return report_weeks(project, dt.date.fromisoformat(AS_OF))
+
+
+def test_every_page_exists(site: Path):
+    from reflect.project import load_project
+
+    project = load_project(site.parent, use_cache=False)
+    expected = ["index.html", "principles.html", "style.css", "weeks/index.html", "people/index.html", ".reflect-site"]
+    expected += [f"weeks/{w}.html" for w in _weeks(site)]
+    expected += [f"people/{pid}.html" for pid in project.journal.people]
+    missing = [e for e in expected if not (site / e).is_file()]
+    assert not missing
+    assert f"weeks/{CURRENT}.html" in expected
+    # the stylesheet is the theme's, byte for byte
+    from reflect.render import theme_dir
+    assert (site / "style.css").read_bytes() == (theme_dir() / "style.css").read_bytes()
+
+
+def test_every_internal_link_resolves(site: Path):
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    parsed = {p: parse(p) for p in pages}
+    for page, doc in parsed.items():
+        for tag, attr, value in doc.links:
+            parts = urlsplit(value)
+            assert not value.startswith("/"), f"{page}: absolute path {value}"
+            assert parts.scheme in ("", "http", "https", "mailto"), f"{page}: {value}"
+            if parts.scheme:
+                continue
+            if not parts.path:          # in-page anchor
+                if parts.fragment and parts.fragment not in doc.ids:
+                    broken.append((page.relative_to(site), value))
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file() or site.resolve() not in target.parents:
+                broken.append((page.relative_to(site), value))
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in parsed[target].ids:
+                broken.append((page.relative_to(site), value))
+    assert not broken, broken[:20]
+
+
+def test_week_page_has_the_eight_sections_in_order(site: Path):
+    from reflect.build import WEEK_SECTIONS
+
+    doc = parse(site / "weeks" / f"{CURRENT}.html")
+    h2 = [text for level, text in doc.headings if level == 2]
+    positions = [h2.index(s) for s in WEEK_SECTIONS]
+    assert positions == sorted(positions), h2
+    assert len(WEEK_SECTIONS) == 8
+
+
+def test_headings_in_order_on_every_page(site: Path):
+    for page in site.rglob("*.html"):
+        levels = [level for level, _ in parse(page).headings]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, page
+        for a, b in zip(levels, levels[1:]):
+            assert b <= a + 1, f"{page.relative_to(site)}: h{a} followed by h{b}"
+
+
+def test_pages_have_lang_title_and_relative_stylesheet(site: Path):
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>\n<html lang=\"en\">"), page
+        assert re.search(r"<title>[^<]+</title>", text), page
+        depth = len(page.relative_to(site).parts) - 1
+        assert f'href="{"../" * depth}style.css"' in text, page
+        assert "The currency of reciprocity: building influence through favours and exchanges" in text
+
+
+def test_templates_use_warm_words_only():
+    from reflect.render import theme_dir
+
+    banned = re.compile(r"\b(owes?|owed|owing|debts?|scores?)\b", re.I)
+    for path in sorted(theme_dir().glob("*.html")):
+        hits = banned.findall(path.read_text(encoding="utf-8"))
+        assert not hits, f"{path.name}: {hits}"
+    from reflect import build as b
+    for words in (b.ACT_WORDS, b.SEVERITY_WORDS, b.LEVEL_WORDS):
+        assert not banned.search(" ".join(words.values()))
+
+
+def test_no_page_embeds_every_entry(site: Path):
+    # 144 entries in the example: the dashboard links out instead of listing them
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="entry ') == 0
+    week = (site / "weeks" / f"{CURRENT}.html").read_text(encoding="utf-8")
+    assert 0 < week.count('<li class="entry ') < 40
+
+
+def test_week_links_to_people_and_neighbours(site: Path):
+    doc = parse(site / "weeks" / "2026-W47.html")
+    hrefs = {v for _, _, v in doc.links}
+    assert "2026-W46.html" in hrefs and "2026-W48.html" in hrefs
+    assert any(h.startswith("../people/") for h in hrefs)
+
+
+def test_build_is_deterministic(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build(project, a, "--no-pdf")[0] == 0
+    assert build(project, b, "--no-pdf", "--no-cache")[0] == 0
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def _stats(folder: Path) -> dict:
+    return {p.relative_to(folder): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_rebuild_rewrites_no_unchanged_file(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "site"
+    assert build(project, out, "--no-pdf")[0] == 0
+    before = _stats(out)
+    code, stdout, _ = build(project, out, "--no-pdf")
+    assert code == 0
+    assert _stats(out) == before
+    # a change to one week rewrites that week (and pages that show it), keeps the rest
+    march = project / "journal" / "2026" / "08.yaml"
+    march.write_text(march.read_text(encoding="utf-8").replace("gave: ", "gave: Gladly ", 1), encoding="utf-8")
+    assert build(project, out, "--no-pdf")[0] == 0
+    after = _stats(out)
+    assert after[Path("style.css")] == before[Path("style.css")]
+    assert sum(1 for k in before if after.get(k) == before[k]) >= len(before) // 3
+    assert any(after[k] != before[k] for k in before if k.parts[0] == "weeks")
+
+
+def test_summary_line_and_progress_quiet_off_terminal(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    code, out, err = build(project, None, "--no-pdf")
+    assert code == 0
+    assert re.fullmatch(r"built \d+ pages into \S*site/ in \d+\.\d s\n", out), out
+    assert err == ""
+
+
+@pytest.mark.parametrize("where", ["root", "journal", "inside-journal", "parent", "foreign", "file"])
+def test_refuses_dangerous_output_folders(tmp_path: Path, where: str):
+    project = copy_example(tmp_path / "home" / "p")
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("precious too", encoding="utf-8")
+    out = {"root": project, "journal": project / "journal", "inside-journal": project / "journal" / "site",
+           "parent": tmp_path / "home", "foreign": foreign, "file": tmp_path / "notes.txt"}[where]
+    snapshot = sorted(str(p) for p in tmp_path.rglob("*"))
+    code, stdout, err = build(project, out, "--no-pdf")
+    assert code == 2, (stdout, err)
+    assert err.startswith("reflect: --out ") and "Traceback" not in err
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == snapshot
+    assert (foreign / "thesis.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_replaces_only_its_own_folder(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "out"
+    out.mkdir()                                  # an empty folder is fine
+    assert build(project, out, "--no-pdf")[0] == 0
+    assert (out / ".reflect-site").is_file()
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    assert build(project, out, "--no-pdf")[0] == 0
+    assert not (out / "stale.html").exists()    # reflect's own folder is replaced whole
+    assert not list(tmp_path.glob(".out.*"))    # no temporary folders left behind
+
+
+def test_journal_errors_stop_the_build(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    (project / "journal" / "2026" / "broken.yaml").write_text("- date: 2026-11-02\n  with: nobody-known\n  gave: x\n",
+                                                               encoding="utf-8")
+    code, out, err = build(project, None, "--no-pdf")
+    assert code == 1
+    assert "broken.yaml" in err and "nothing was written" in err
+    assert not (project / "site").exists()
+
+
+def test_no_pdf_works_without_weasyprint(tmp_path: Path):
+    """A machine without Pango: WeasyPrint's import fails with OSError, in this process and in workers."""
+    project = copy_example(tmp_path / "p")
+    fake = tmp_path / "fake" / "weasyprint"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise OSError(\"cannot load library 'libpango-1.0-0'\")\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(fake.parent), str(REPO_ROOT)]))
+    base = [sys.executable, "-m", "reflect", "build", "--project", str(project), "--as-of", AS_OF]
+    ok = subprocess.run(base + ["--no-pdf"], capture_output=True, text=True, timeout=120, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert (project / "site" / "index.html").is_file()
+    before = _stats(project / "site")
+    fail = subprocess.run(base, capture_output=True, text=True, timeout=120, env=env)
+    assert fail.returncode == 1, fail.stdout
+    assert "libpango" in fail.stderr and "--no-pdf" in fail.stderr and "Traceback" not in fail.stderr
+    assert _stats(project / "site") == before          # the old site stays as it was
+
+
+def test_report_rejects_bad_weeks(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    for week, words in (("2026-48", "not a week"), ("2026-W54", "has no week"), ("2027-W10", "starts after")):
+        code, _, err = run_cli(["report", week, "--project", project, "--as-of", AS_OF, "-o", tmp_path / "x.pdf"])
+        assert code == 2 and words in err, err
+
+
+def test_doctor_lists_the_libraries():
+    code, out, err = run_cli(["doctor"])
+    assert code == 0
+    for name in ("reflect", "Python", "jinja2", "markdown-it-py", "ruamel.yaml", "WeasyPrint", "Pango",
+                 "libharfbuzz-subset", "DejaVu fonts"):
+        assert re.search(rf"^{re.escape(name)}\s", out, re.M), name
+
+
+def test_theme_ships_in_the_wheel_layout(tmp_path: Path):
+    """An installed reflect finds its templates inside the package (reflect/templates/)."""
+    from reflect import render
+
+    fake = tmp_path / "site-packages" / "reflect"
+    shutil.copytree(Path(render.__file__).parent, fake, ignore=shutil.ignore_patterns("__pycache__", "templates"))
+    shutil.copytree(render.theme_dir(), fake / "templates")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import reflect.render as r; "
+            "print(r.theme_dir())")
+    res = subprocess.run([sys.executable, "-c", code, str(fake.parent)], capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert Path(res.stdout.strip()) == fake / "templates"
+
+
+# ---------------------------------------------------------------- PDFs
+
+def _weasyprint_problem() -> str | None:
+    try:
+        from reflect.pdf import load_weasyprint
+        load_weasyprint()
+    except Exception as exc:  # noqa: BLE001
+        return f"WeasyPrint cannot load here: {exc}"
+    if not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
+        return "poppler-utils (pdftotext, pdfinfo) not installed"
+    return None
+
+
+needs_pdf = pytest.mark.skipif(_weasyprint_problem() is not None, reason=str(_weasyprint_problem()))
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", "-isodates", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+@pytest.fixture(scope="module")
+def pdf_site(tmp_path_factory) -> Path:
+    if _weasyprint_problem():
+        pytest.skip(_weasyprint_problem())
+    project = copy_example(tmp_path_factory.mktemp("pdf"))
+    code, out, err = build(project)
+    assert code == 0, err
+    return project / "site"
+
+
+@pytest.mark.pdf
+@needs_pdf
+def test_pdfs_next_to_recent_week_pages(pdf_site: Path):
+    from reflect.build import PDF_WEEKS
+
+    weeks = _weeks(pdf_site)
+    with_pdf = [w for w in weeks if (pdf_site / "weeks" / f"{w}.pdf").is_file()]
+    assert with_pdf == weeks[-PDF_WEEKS:]
+    week_html = (pdf_site / "weeks" / f"{CURRENT}.html").read_text(encoding="utf-8")
+    assert f'href="{CURRENT}.pdf"' in week_html
+
+
+@pytest.mark.pdf
+@needs_pdf
+def test_pdf_text_metadata_and_pages(pdf_site: Path):
+    from reflect.build import WEEK_SECTIONS
+
+    pdf = pdf_site / "weeks" / f"{CURRENT}.pdf"
+    text = " ".join(pdf_text(pdf).split())
+    for heading in WEEK_SECTIONS:
+        assert heading.replace("’", "'") in text.replace("’", "'"), heading
+    assert "Alex Rivera" in text and CURRENT in text
+    assert re.search(r"page 1 of \d", text)
+    info = pdf_info(pdf)
+    assert info["Title"] == f"Weekly homework {CURRENT} · Alex Rivera"
+    assert info["Author"] == "Alex Rivera"
+    assert info["CreationDate"].startswith(AS_OF)
+    assert 2 <= int(info["Pages"]) <= 12
+    assert info.get("Tagged") == "yes"
+    # an earlier week is dated by its own end, so its PDF does not change as the days go by
+    assert pdf_info(pdf_site / "weeks" / "2026-W46.pdf")["CreationDate"].startswith("2026-11-15")
+
+
+@pytest.mark.pdf
+@needs_pdf
+def test_rebuild_reuses_pdfs(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    assert build(project)[0] == 0
+    site = project / "site"
+    cache = project / ".reflect" / "pdf-cache"
+    cached = sorted(p.name for p in cache.glob("*.pdf"))
+    before = _stats(site)
+    code, out, _ = build(project)
+    assert code == 0
+    assert _stats(site) == before
+    assert sorted(p.name for p in cache.glob("*.pdf")) == cached
+    # with the site gone, the PDFs still come from the cache (same bytes, nothing rendered)
+    shutil.rmtree(site)
+    from reflect.build import build_site
+    from reflect.project import load_project
+    import datetime as dt
+    summary = build_site(load_project(project), dt.date.fromisoformat(AS_OF), site)
+    assert summary.pdfs_rendered == 0 and summary.pdfs >= 1
+
+
+@pytest.mark.pdf
+@needs_pdf
+def test_report_one_week(tmp_path: Path):
+    project = copy_example(tmp_path / "p")
+    out = tmp_path / "mine.pdf"
+    code, stdout, err = run_cli(["report", "2026-W47", "--project", project, "--as-of", AS_OF, "-o", out])
+    assert code == 0, err
+    assert stdout.startswith("wrote ") and "2026-W47" in stdout
+    text = pdf_text(out)
+    assert "2026-W47" in text and "Reflection and prompts" in text
+    assert pdf_info(out)["CreationDate"].startswith("2026-11-22")
+    # default: the week of --as-of, into site/weeks/
+    code, _, err = run_cli(["report", "--project", project, "--as-of", AS_OF])
+    assert code == 0, err
+    assert (project / "site" / "weeks" / f"{CURRENT}.pdf").is_file()
+    assert (project / "site" / ".reflect-site").is_file()

@@ -1,0 +1,108 @@
+"""A project's own templates/ overrides the default theme file by file and can extend it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, run_cli
+
+AS_OF = "2026-11-27"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "p"
+    root.mkdir()
+    shutil.copytree(REPO_ROOT / "journal", root / "journal")
+    shutil.copy(REPO_ROOT / "reflect.yaml", root / "reflect.yaml")
+    (root / "templates").mkdir()
+    return root
+
+
+def build(project: Path, *extra: str) -> tuple[int, str, str]:
+    return run_cli(["build", "--project", project, "--as-of", AS_OF, "--no-pdf", *extra])
+
+
+def test_override_extends_the_builtin_template(project: Path):
+    (project / "templates" / "week.html").write_text(
+        '{% extends "builtin/week.html" %}\n'
+        '{% block content %}<p id="house-style">Our team edition of {{ report.week }}</p>{{ super() }}{% endblock %}\n',
+        encoding="utf-8")
+    code, out, err = build(project)
+    assert code == 0, err
+    week = (project / "site" / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
+    assert '<p id="house-style">Our team edition of 2026-W48</p>' in week
+    assert "1. The week in numbers" in week and "8. Reflection and prompts" in week   # the builtin body is still there
+    index = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "house-style" not in index
+
+
+def test_override_a_partial_and_the_stylesheet(project: Path):
+    (project / "templates" / "_finding.html").write_text(
+        '<div class="my-finding">{{ finding.code }}: {{ finding.message }}</div>\n', encoding="utf-8")
+    (project / "templates" / "style.css").write_text("body { color: rebeccapurple; }\n", encoding="utf-8")
+    code, out, err = build(project)
+    assert code == 0, err
+    index = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="my-finding">R1' in index and '<article class="finding' not in index
+    assert (project / "site" / "style.css").read_text(encoding="utf-8") == "body { color: rebeccapurple; }\n"
+
+
+def test_override_base_keeps_the_rest(project: Path):
+    (project / "templates" / "base.html").write_text(
+        '{% extends "builtin/base.html" %}{% block footer %}<p>Confidential: {{ owner }}</p>{% endblock %}',
+        encoding="utf-8")
+    code, _, err = build(project)
+    assert code == 0, err
+    for page in ("index.html", "principles.html", "weeks/2026-W47.html", "people/dana.html"):
+        text = (project / "site" / page).read_text(encoding="utf-8")
+        assert "<p>Confidential: Alex Rivera</p>" in text, page
+
+
+def test_undefined_variable_names_file_and_line(project: Path):
+    (project / "templates" / "person.html").write_text(
+        '{% extends "builtin/person.html" %}\n'
+        '{% block content %}\n'
+        '<p>{{ person.nmae }}</p>\n'
+        '{% endblock %}\n', encoding="utf-8")
+    code, out, err = build(project)
+    assert code == 1
+    assert err.startswith("reflect: templates/person.html:3: undefined variable:"), err
+    assert "nmae" in err and "Traceback" not in err
+    assert not (project / "site").exists()
+
+
+def test_syntax_error_names_file_and_line(project: Path):
+    code, _, err = build(project)
+    assert code == 0, err
+    before = sorted(p.name for p in (project / "site").rglob("*"))
+    (project / "templates" / "_tiles.html").write_text("<div>\n\n{% for tile in report.tiles %}\n<p>{{ tile.value }\n",
+                                                          encoding="utf-8")
+    code, out, err = build(project)
+    assert code == 1
+    assert err.startswith("reflect: templates/_tiles.html:4: template syntax error:"), err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in (project / "site").rglob("*")) == before       # the old site is intact
+    assert not list(project.glob(".site.*"))
+
+
+def test_error_in_the_builtin_theme_is_named_too(project: Path):
+    # a user template that includes a missing partial
+    (project / "templates" / "principles.html").write_text(
+        '{% extends "builtin/principles.html" %}{% block content %}{% include "_nope.html" %}{% endblock %}',
+        encoding="utf-8")
+    code, _, err = build(project)
+    assert code == 1
+    assert "_nope.html" in err and "not found" in err and "Traceback" not in err
+
+
+def test_autoescape_and_strict_undefined_apply_to_overrides(project: Path):
+    (project / "templates" / "people.html").write_text(
+        '{% extends "builtin/people.html" %}{% block title %}{{ "<b>x</b>" }} {{ owner }}{% endblock %}',
+        encoding="utf-8")
+    code, _, err = build(project)
+    assert code == 0, err
+    text = (project / "site" / "people" / "index.html").read_text(encoding="utf-8")
+    assert "<title>&lt;b&gt;x&lt;/b&gt; Alex Rivera</title>" in text
