@@ -35,6 +35,8 @@ CHAR_EM = 0.6  # estimated average glyph width in em, for label collision checks
 # ---------------------------------------------------------------- helpers
 def _n(x: float) -> str:
     """A number for SVG or for people: one decimal at most, no '-0', no '.0'."""
+    if x.__class__ is int:  # the common case, and the cheap one
+        return str(x)
     v = round(float(x), 1)
     s = f"{v + 0.0:.1f}"
     s = s[:-2] if s.endswith(".0") else s
@@ -140,6 +142,9 @@ def _hits_segment(box: Box, seg: Seg) -> bool:
     """Does the line segment (x1, y1, x2, y2, width) cross the box? (Liang-Barsky clipping)"""
     x1, y1, x2, y2, w = seg
     bx0, by0, bx1, by1 = box[0] - w / 2, box[1] - w / 2, box[2] + w / 2, box[3] + w / 2
+    # cheap rejection first: the segment's bounding box misses the box
+    if (x1 < bx0 and x2 < bx0) or (x1 > bx1 and x2 > bx1) or (y1 < by0 and y2 < by0) or (y1 > by1 and y2 > by1):
+        return False
     t0, t1, dx, dy = 0.0, 1.0, x2 - x1, y2 - y1
     for p, q in ((-dx, x1 - bx0), (dx, bx1 - x1), (-dy, y1 - by0), (dy, by1 - y1)):
         if p == 0:
@@ -434,14 +439,15 @@ def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
     w = max(cols * (size + gap) + 2, 240.0)
     h = rows * (size + gap) + 16
     body = []
+    sz = _n(size)
     for i, (week, count) in enumerate(weeks):
         c = int(_v(count))
         lvl = _level(c, thresholds)
         x, y = 1 + (i % per_row) * (size + gap), 1 + (i // per_row) * (size + gap)
-        tip = f"{week}: {c} {unit}".strip()
-        body.append(f'<rect class="rhythm lvl-{lvl}" x="{_n(x)}" y="{_n(y)}" width="{_n(size)}" height="{_n(size)}" '
+        tip = _e(f"{week}: {c} {unit}".strip())
+        body.append(f'<rect class="rhythm lvl-{lvl}" x="{_n(x)}" y="{_n(y)}" width="{sz}" height="{sz}" '
                     f'rx="1.5" fill="{RAMP[lvl]}" stroke="{"#8C8C8C" if lvl == 0 else RAMP[lvl]}" '
-                    f'stroke-width="0.75"><title>{_e(tip)}</title></rect>')
+                    f'stroke-width="0.75"><title>{tip}</title></rect>')
     ty = h - 3
     body += [_text(1, ty, str(weeks[0][0]), 9, "start", "chart-text chart-muted", MUTED),
              _text(w - 1, ty, str(weeks[-1][0]), 9, "end", "chart-text chart-muted", MUTED)]

@@ -120,6 +120,20 @@ class Ledger:
         self._entry_dates = [e.date for e in journal.entries]
         self.planned: tuple[Entry, ...] = tuple(e for e in journal.entries if e.planned)
         self.promises: tuple[Entry, ...] = tuple(e for e in journal.entries if e.act is Act.PROMISED)
+        self._with: dict | None = None
+        self._balances: dict[tuple[dt.date, dt.date], list[Balance]] = {}
+
+    def entries_with(self, person: str, end: dt.date | None = None) -> list[Entry]:
+        """Done (not planned) entries with a person, in journal order, up to `end`."""
+        if self._with is None:
+            index: dict[str, list[Entry]] = {}
+            for e in self.journal.entries:
+                if not e.planned:
+                    for p in e.people:
+                        index.setdefault(p, []).append(e)
+            self._with = {p: (es, [e.date for e in es]) for p, es in index.items()}
+        es, dates = self._with.get(person, ([], []))
+        return es if end is None else es[:bisect_right(dates, end)]
 
     def entries_between(self, start: dt.date, end: dt.date) -> tuple[Entry, ...]:
         """Entries (planned included) dated in [start, end], in journal order."""
@@ -143,6 +157,14 @@ class Ledger:
         ds = self._contacts.get(person, [])
         return ds if end is None else ds[:bisect_right(ds, end)]
 
+    def contact_summary(self, person: str, end: dt.date) -> tuple[int, dt.date | None]:
+        """(how many real exchanges up to `end`, the date of the last one) without copying lists."""
+        ds = self._contacts.get(person)
+        if not ds:
+            return 0, None
+        n = bisect_right(ds, end)
+        return n, (ds[n - 1] if n else None)
+
     def last_contact(self, person: str, end: dt.date) -> dt.date | None:
         ds = self.contacts(person, end)
         return ds[-1] if ds else None
@@ -160,10 +182,16 @@ class Ledger:
         return _balance(person, fs, self.last_contact(person, end), lambda f: self.fade(f, end))
 
     def balances(self, start: dt.date, end: dt.date) -> list[Balance]:
-        """Balances of everyone with a flow or contact in [start, end], sorted by person id."""
-        people = {f.person for f in self.flows_between(start, end)}
-        people |= {p for p, ds in self._contacts.items() if ds and ds[bisect_left(ds, start):bisect_right(ds, end)]}
-        return [self.balance(p, start, end) for p in sorted(people)]
+        """Balances of everyone with a flow or contact in [start, end], sorted by person id.
+
+        Remembered per window: a site build asks for the same window from several places."""
+        key = (start, end)
+        if key not in self._balances:
+            people = {f.person for f in self.flows_between(start, end)}
+            people |= {p for p, ds in self._contacts.items()
+                       if bisect_left(ds, start) < bisect_right(ds, end)}
+            self._balances[key] = [self.balance(p, start, end) for p in sorted(people)]
+        return list(self._balances[key])
 
 
 def _balance(person: str, fs: Iterable[Flow], last, weigh) -> Balance:

@@ -99,16 +99,13 @@ class RuleContext:
 
 
 def evidence_of(entries: Iterable, limit: int = 12) -> tuple[Evidence, ...]:
-    """Evidence for entries (or flows), de-duplicated, in date order."""
-    seen, out = set(), []
+    """Evidence for entries (or flows): the first `limit` distinct entries in date order."""
+    seen: dict = {}
     for x in entries:
         e = getattr(x, "entry", x)
-        if e.source in seen:
-            continue
-        seen.add(e.source)
-        out.append((e.date, e.source, f"{e.date.isoformat()} {e.act.value}: {e.what}"))
-    out.sort()
-    return tuple(Evidence(s, t) for _, s, t in out[:limit])
+        seen.setdefault(e.source, e)
+    picked = sorted(seen.values(), key=lambda e: (e.date, e.source))[:limit]
+    return tuple(Evidence(e.source, f"{e.date.isoformat()} {e.act.value}: {e.what}") for e in picked)
 
 
 def _registry():

@@ -13,22 +13,20 @@ def _fading(ctx: RuleContext):
     if ctx.config.is_away(ctx.as_of):
         return
     for pid, person in ctx.journal.people.items():
-        contacts = ctx.ledger.contacts(pid, ctx.as_of)
-        if len(contacts) < ctx.params["min_exchanges"]:
+        count, last = ctx.ledger.contact_summary(pid, ctx.as_of)
+        if count < ctx.params["min_exchanges"] or last is None:
             continue
-        last = contacts[-1]
         rhythm = person.rhythm_days or ctx.config.default_rhythm_days
         away = ctx.config.away_days(last + dt.timedelta(days=1), ctx.as_of)
         quiet_days = (ctx.as_of - last).days - away
         if quiet_days > rhythm:
-            recent = [e for e in ctx.ledger.entries_between(last - dt.timedelta(days=365), last)
-                      if pid in e.people and not e.planned][-3:]
+            recent = ctx.ledger.entries_with(pid, last)[-3:]
             yield Hit(
                 message=(f"no exchange with {person.name} for {quiet_days} days (since {last.isoformat()}); "
                          f"the rhythm you set is every {rhythm} days"),
                 people=(pid,), evidence=evidence_of(recent), date=last,
                 numbers=f"{quiet_days} days quiet{f' (not counting {away} days away)' if away else ''}; "
-                        f"rhythm {rhythm} days; {len(contacts)} past exchanges")
+                        f"rhythm {rhythm} days; {count} past exchanges")
 
 
 FADING_RELATIONSHIP = Rule(
