@@ -15,6 +15,7 @@ escaped; `id_prefix` keeps marker and title ids unique on a page.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Sequence
@@ -421,6 +422,12 @@ def rhythm_summary(weeks: list[tuple[str, int]]) -> str:
             f"last active {weeks[active[-1]][0]}.")
 
 
+@functools.lru_cache(maxsize=16)
+def _grid_positions(n: int, step: float, per_row: int) -> tuple[tuple[str, str], ...]:
+    """The (x, y) of each square of a strip, formatted once: every strip of a build shares them."""
+    return tuple((_n(1 + (i % per_row) * step), _n(1 + (i // per_row) * step)) for i in range(n))
+
+
 def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
                  unit: str = "", thresholds: tuple[int, int, int] = (1, 2, 4)) -> Markup:
     """A year of weeks as small squares (a contribution graph in one strip).
@@ -440,12 +447,13 @@ def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
     h = rows * (size + gap) + 16
     body = []
     sz = _n(size)
+    pos = _grid_positions(len(weeks), size + gap, per_row)
     for i, (week, count) in enumerate(weeks):
         c = int(_v(count))
         lvl = _level(c, thresholds)
-        x, y = 1 + (i % per_row) * (size + gap), 1 + (i // per_row) * (size + gap)
+        x, y = pos[i]
         tip = _e(f"{week}: {c} {unit}".strip())
-        body.append(f'<rect class="rhythm lvl-{lvl}" x="{_n(x)}" y="{_n(y)}" width="{sz}" height="{sz}" '
+        body.append(f'<rect class="rhythm lvl-{lvl}" x="{x}" y="{y}" width="{sz}" height="{sz}" '
                     f'rx="1.5" fill="{RAMP[lvl]}" stroke="{"#8C8C8C" if lvl == 0 else RAMP[lvl]}" '
                     f'stroke-width="0.75"><title>{tip}</title></rect>')
     ty = h - 3
