@@ -508,6 +508,11 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
             "principles.html", "principles.html", "principles", "The principles", as_of,
             rules_list=principles(cfg)).encode())
 
+        # this week's plan and open promises, for the user's calendar
+        from reflect.ics import plan_calendar
+
+        writer.write("plan.ics", plan_calendar(project, as_of))
+
         # PDFs
         if print_jobs:
             rendered = _pdfs(site, print_jobs, writer, use_cache, tick, summary)

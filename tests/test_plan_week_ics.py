@@ -111,3 +111,17 @@ def test_ics_holds_planned_acts_and_open_promises(tmp_path):
     assert ask.decoded("dtstart") == dt.date(2026, 11, 26)
     # reproducible: same journal, same date, same bytes
     assert plan_calendar(load_project(root), dt.date(2026, 11, 25)) == data
+
+
+def test_build_writes_plan_ics_and_links_it(tmp_path):
+    icalendar = pytest.importorskip("icalendar")
+    dest = tmp_path / "p"
+    shutil.copytree(REPO / "journal", dest / "journal")
+    shutil.copy(REPO / "reflect.yaml", dest / "reflect.yaml")
+    code, _, err = _run(["build", "--project", str(dest), "--as-of", "2026-11-27", "--no-pdf"])
+    assert code == 0, err
+    ics = dest / "site" / "plan.ics"
+    cal = icalendar.Calendar.from_ical(ics.read_bytes())
+    summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
+    assert any("Henrik Dahl" in s for s in summaries)       # the example's planned ask for 2026-12-01
+    assert 'href="plan.ics"' in (dest / "site" / "index.html").read_text()
