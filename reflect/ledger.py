@@ -123,8 +123,8 @@ class Ledger:
         self._with: dict | None = None
         self._balances: dict[tuple[dt.date, dt.date], list[Balance]] = {}
 
-    def entries_with(self, person: str, end: dt.date | None = None) -> list[Entry]:
-        """Done (not planned) entries with a person, in journal order, up to `end`."""
+    def entries_with(self, person: str, end: dt.date | None = None, last: int | None = None) -> list[Entry]:
+        """Done (not planned) entries with a person, in journal order, up to `end` (only the `last` N)."""
         if self._with is None:
             index: dict[str, list[Entry]] = {}
             for e in self.journal.entries:
@@ -133,7 +133,8 @@ class Ledger:
                         index.setdefault(p, []).append(e)
             self._with = {p: (es, [e.date for e in es]) for p, es in index.items()}
         es, dates = self._with.get(person, ([], []))
-        return es if end is None else es[:bisect_right(dates, end)]
+        n = len(es) if end is None else bisect_right(dates, end)
+        return es[max(0, n - last):n] if last is not None else es[:n]
 
     def entries_between(self, start: dt.date, end: dt.date) -> tuple[Entry, ...]:
         """Entries (planned included) dated in [start, end], in journal order."""

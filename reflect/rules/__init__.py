@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from reflect.config import Config
 from reflect.errors import Source
@@ -20,10 +20,15 @@ from reflect.model import Journal, Severity
 SEVERITY_ORDER = {Severity.STRENGTH: 0, Severity.WARNING: 1, Severity.NOTICE: 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
+    """An entry behind a finding; its one-line description is made only when a page shows it."""
     source: Source
-    text: str = ""   # e.g. "2026-11-02 gave: Reviewed the deck"
+    entry: object = None  # the Entry
+
+    @property
+    def text(self) -> str:
+        e = self.entry
+        return f"{e.date.isoformat()} {e.act.value}: {e.what}" if e is not None else ""
 
     def as_json(self) -> dict:
         return {"file": self.source.path, "line": self.source.line}
@@ -105,7 +110,7 @@ def evidence_of(entries: Iterable, limit: int = 12) -> tuple[Evidence, ...]:
         e = getattr(x, "entry", x)
         seen.setdefault(e.source, e)
     picked = sorted(seen.values(), key=lambda e: (e.date, e.source))[:limit]
-    return tuple(Evidence(e.source, f"{e.date.isoformat()} {e.act.value}: {e.what}") for e in picked)
+    return tuple(Evidence(e.source, e) for e in picked)
 
 
 def _registry():

@@ -136,7 +136,7 @@ def _transactional(ctx: RuleContext):
             if m:
                 yield Hit(
                     message=f"the {label} of the {e.date.isoformat()} entry says \"{m}\"",
-                    people=e.people, evidence=(Evidence(e.source, f"{e.date.isoformat()} {e.act.value}: {e.what}"),),
+                    people=e.people, evidence=(Evidence(e.source, e),),
                     date=e.date, numbers=f"matched \"{m}\"")
                 break
 

@@ -20,7 +20,7 @@ def _fading(ctx: RuleContext):
         away = ctx.config.away_days(last + dt.timedelta(days=1), ctx.as_of)
         quiet_days = (ctx.as_of - last).days - away
         if quiet_days > rhythm:
-            recent = ctx.ledger.entries_with(pid, last)[-3:]
+            recent = ctx.ledger.entries_with(pid, last, last=3)
             yield Hit(
                 message=(f"no exchange with {person.name} for {quiet_days} days (since {last.isoformat()}); "
                          f"the rhythm you set is every {rhythm} days"),
