@@ -395,7 +395,7 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
                progress: Callable[[str, int, int], None] | None = None, use_cache: bool = True) -> BuildSummary:
     """Render the whole site into `out` (already checked with `check_output`)."""
     from reflect import charts
-    from reflect.report import person_page, report_weeks, site_index, week_bounds, week_report
+    from reflect.report import report_weeks, site_index, week_bounds
 
     started = time.perf_counter()
     out = Path(out)
@@ -447,18 +447,8 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
         for e in project.journal.entries:
             for p in e.people:
                 counts[p] = counts.get(p, 0) + 1
-        for i, pid in enumerate(sorted(people), 1):
-            page = person_page(project, pid, as_of, site.findings)
-            monthly = charts.trend_lines([m for m, _, _ in page.monthly],
-                                         {"You invested": [inv for _, inv, _ in page.monthly],
-                                          f"{page.name} invested in you": [t for _, _, t in page.monthly]},
-                                         f"Invested per month with {page.name}", "monthly")
-            rhythm = charts.rhythm_strip(list(page.weekly), f"Weekly exchanges with {page.name}", "rhythm",
-                                         unit="exchanges")
-            html = site.render("person.html", f"people/{pid}.html", "people", page.name, as_of,
-                               person=page, charts=dict(monthly=monthly, rhythm=rhythm),
-                               rhythm_summary=charts.rhythm_summary(list(page.weekly)))
-            writer.write(f"people/{pid}.html", html.encode())
+        for i, (pid, html) in enumerate(_forked_map(_person_pages, sorted(people), site, as_of), 1):
+            writer.write(f"people/{pid}.html", html)
             tick("people", i, len(people))
         rows = []
         for pid in sorted(people, key=lambda p: (people[p].name.casefold(), p)):
@@ -531,8 +521,7 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     return summary
 
 
-PARALLEL_WEEKS = 40     # from this many weeks on, week pages render on two processes (where fork exists)
-_FORKED: tuple | None = None  # (site, as_of, pdf_weeks, last week), handed to forked workers only
+PARALLEL_WEEKS = 40     # from this many weeks (or people) on, pages render on two processes (where fork exists)
 
 
 def _one_week(site: Site, week: str, as_of: dt.date, pdf_weeks, last: str):
@@ -545,35 +534,63 @@ def _one_week(site: Site, week: str, as_of: dt.date, pdf_weeks, last: str):
     return week, html, printed, (report if week == last else None)
 
 
-def _week_chunk(weeks: list[str]) -> list:
-    site, as_of, pdf_weeks, last = _FORKED  # type: ignore[misc]
-    return [_one_week(site, w, as_of, pdf_weeks, last) for w in weeks]
-
-
 def _week_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks):
-    """(week, html bytes, print html or None, report of the last week or None), in week order.
+    """(week, html bytes, print html or None, report of the last week or None), in week order."""
+    last = weeks[-1]
 
-    A long journal renders its weeks on two forked processes (the pages are independent and
-    the project is already in memory); a short one, or a platform without fork, in this one.
-    """
-    global _FORKED
+    def chunk(site: Site, ws: list[str], as_of: dt.date) -> list:
+        return [_one_week(site, w, as_of, pdf_weeks, last) for w in ws]
+    yield from _forked_map(chunk, weeks, site, as_of, PARALLEL_WEEKS)
+
+
+def _person_pages(site: Site, pids: list[str], as_of: dt.date) -> list[tuple[str, bytes]]:
+    """(person id, page) for some people: their timeline, balance over time, rhythm, findings."""
+    from reflect import charts
+    from reflect.report import person_page
+
+    out = []
+    for pid in pids:
+        page = person_page(site.project, pid, as_of, site.findings)
+        monthly = charts.trend_lines([m for m, _, _ in page.monthly],
+                                     {"You invested": [inv for _, inv, _ in page.monthly],
+                                      f"{page.name} invested in you": [t for _, _, t in page.monthly]},
+                                     f"Invested per month with {page.name}", "monthly")
+        rhythm = charts.rhythm_strip(list(page.weekly), f"Weekly exchanges with {page.name}", "rhythm",
+                                     unit="exchanges")
+        html = site.render("person.html", f"people/{pid}.html", "people", page.name, as_of,
+                           person=page, charts=dict(monthly=monthly, rhythm=rhythm),
+                           rhythm_summary=charts.rhythm_summary(list(page.weekly)))
+        out.append((pid, html.encode()))
+    return out
+
+
+_FORKED_JOB: tuple | None = None  # (function, site, as_of) for forked workers of _forked_map
+
+
+def _run_forked_chunk(items: list) -> list:
+    func, site, as_of = _FORKED_JOB  # type: ignore[misc]
+    return func(site, items, as_of)
+
+
+def _forked_map(func, items: list, site: Site, as_of: dt.date, min_items: int = PARALLEL_WEEKS):
+    """func(site, chunk, as_of) over chunks of items, on two forked processes when there are many;
+    results in order.  The workers inherit the loaded project: nothing is pickled on the way in."""
+    global _FORKED_JOB
     import multiprocessing as mp
 
-    last = weeks[-1]
     workers = min(2, os.cpu_count() or 1)
-    if len(weeks) < PARALLEL_WEEKS or workers < 2 or "fork" not in mp.get_all_start_methods():
-        for w in weeks:
-            yield _one_week(site, w, as_of, pdf_weeks, last)
+    if len(items) < min_items or workers < 2 or "fork" not in mp.get_all_start_methods():
+        yield from func(site, items, as_of)
         return
-    size = max(4, len(weeks) // 24)
-    chunks = [weeks[i:i + size] for i in range(0, len(weeks), size)]
-    _FORKED = (site, as_of, pdf_weeks, last)
+    size = max(4, len(items) // 24)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    _FORKED_JOB = (func, site, as_of)
     try:
         with mp.get_context("fork").Pool(workers) as pool:
-            for chunk in pool.imap(_week_chunk, chunks):
+            for chunk in pool.imap(_run_forked_chunk, chunks):
                 yield from chunk
     finally:
-        _FORKED = None
+        _FORKED_JOB = None
 
 
 def _pdfs(site: Site, jobs: list[tuple[str, str]], writer: SiteWriter, use_cache: bool, tick, summary) -> int:

@@ -504,10 +504,14 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
     all_time = ledger.balance(pid, dt.date.min, as_of)
     entries = _person_entries(project, pid)
     items = []
-    for e in reversed(entries):
-        fl = [f for f in all_time.flows if f.entry is e]
-        items.append(TimelineItem(e, fl[0].direction if fl else "none", fl[0].weight if fl else 0.0))
-    shown = tuple(items[:PERSON_TIMELINE_CAP])
+    first_flow: dict[int, object] = {}
+    for f in all_time.flows:
+        first_flow.setdefault(id(f.entry), f)
+    for e in reversed(entries[-PERSON_TIMELINE_CAP:]):
+        f = first_flow.get(id(e))
+        items.append(TimelineItem(e, f.direction if f else "none", f.weight if f else 0.0))
+    shown = tuple(items)
+    hidden = max(0, len(entries) - PERSON_TIMELINE_CAP)
     monday = as_of - dt.timedelta(days=as_of.weekday())
     contacts = ledger.contacts(pid, as_of)
     weekly = []
@@ -530,7 +534,7 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
     return PersonPage(
         id=pid, name=person.name, level=person.level.value, team=person.team, alignment=person.alignment.value,
         rhythm_days=person.rhythm_days or cfg.default_rhythm_days, note=person.note, balance=balance,
-        all_time=all_time, timeline=shown, hidden=len(items) - len(shown), weekly=tuple(weekly),
+        all_time=all_time, timeline=shown, hidden=hidden, weekly=tuple(weekly),
         monthly=tuple(monthly), findings=tuple(f for f in findings if pid in f.people), last=last,
         quiet_days=(as_of - last).days if last else None)
 
