@@ -641,7 +641,7 @@ def principles(config) -> list[dict]:
         enabled, severity, params = effective(r, config)
         out.append(dict(
             id=r.id, code=r.code, title=r.title, idea=r.idea, lesson=r.lesson,
-            suggestion=r.suggestion.format(name="this person", names="these people"), severity=severity.value,
+            suggestion=r.generic_suggestion, severity=severity.value,
             default_severity=r.severity.value, enabled=enabled,
             params=[(k, params.get(k, v), v, r.param_help.get(k, "")) for k, v in r.params.items()],
             sample=", ".join(f"{k}: {v:g}" for k, v in r.params.items()),

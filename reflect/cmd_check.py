@@ -108,7 +108,7 @@ def explain_text(rule, con: Console | None = None) -> str:
            f"default severity: {rule.severity.value}", ""]
     out += [con.style("The idea", "bold"), textwrap.fill(rule.idea, w), ""]
     out += [con.style("Why it matters", "bold"), textwrap.fill(rule.lesson, w), ""]
-    out += [con.style("What to do", "bold"), textwrap.fill(rule.suggestion.format(name="them", names="them"), w), ""]
+    out += [con.style("What to do", "bold"), textwrap.fill(rule.generic_suggestion, w), ""]
     out.append(con.style("Thresholds", "bold"))
     if rule.params:
         for k, v in rule.params.items():
@@ -155,7 +155,7 @@ def rules_markdown() -> str:
         out += ["", f'<a id="{r.id}"></a>', "", f"## {r.code} `{r.id}` — {r.title}", "",
                 f"Default severity: **{r.severity.value}**.", "", f"**The idea.** {r.idea}", "",
                 f"**Why it matters.** {r.lesson}", "",
-                f"**What to do.** {r.suggestion.format(name='them', names='them')}", ""]
+                f"**What to do.** {r.generic_suggestion}", ""]
         if r.params:
             out += ["| parameter | default | meaning |", "|---|---|---|"]
             out += [f"| `{k}` | {v:g} | {r.param_help.get(k, '')} |" for k, v in r.params.items()]

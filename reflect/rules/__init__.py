@@ -76,6 +76,11 @@ class Rule:
     as_of: str = "2026-11-27"  # the date the examples are judged on
     config: str = ""          # reflect.yaml for the examples, if any
 
+    @property
+    def generic_suggestion(self) -> str:
+        """The suggestion with no particular person in mind (catalogue, explain, principles page)."""
+        return self.suggestion.format(name="this person", names="these people")
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
