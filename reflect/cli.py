@@ -190,7 +190,7 @@ _DISPATCH = {
     "serve": ("reflect.serve", "cmd_serve"),
     "schema": ("reflect.schema", "cmd_schema"),
     "share": ("reflect.share", "cmd_share"),
-    "doctor": ("reflect.build", "cmd_doctor"),
+    "doctor": ("reflect.doctor", "cmd_doctor"),
 }
 
 
