@@ -42,6 +42,8 @@ TARGETS: dict[str, dict[int | None, tuple[float | None, int | None]]] = {
     "build-cold": {10_000: (4.0, None)},
     "build-warm": {10_000: (1.0, None)},
     "example-pdf": {None: (5.0, None)},
+    "example-warm": {None: (1.0, None)},
+    "example-one": {None: (3.0, None)},
     "report": {None: (1.5, None)},
 }
 
@@ -201,8 +203,9 @@ def some_person(project: Path) -> str:
 class OneFileChange:
     """Appends a fresh valid entry to the latest month file before a run, restores it after."""
 
-    def __init__(self, project: Path):
-        self.path = latest_month_file(project)
+    def __init__(self, project: Path, path: Path | None = None, grow: bool = False):
+        self.path = path or latest_month_file(project)
+        self.grow = grow  # run N appends N entries, so the week's numbers (and its PDF) differ every run
         self.original = self.path.read_bytes()
         self.person = some_person(project)
         year, month = self.path.parent.name, self.path.stem
@@ -214,8 +217,9 @@ class OneFileChange:
         text = self.original.decode("utf-8")
         if not text.endswith("\n"):
             text += "\n"
-        text += (f"\n- date: {self.date}\n  with: {self.person}\n"
-                 f"  gave: Benchmark edit number {self.count}\n  size: medium\n")
+        for k in range(self.count if self.grow else 1):
+            text += (f"\n- date: {self.date}\n  with: {self.person}\n"
+                     f"  gave: Benchmark edit number {self.count}.{k}\n  size: medium\n")
         self.path.write_bytes(text.encode("utf-8"))
 
     def restore(self, _i: int = 0) -> None:
@@ -237,7 +241,7 @@ def bench_reflect(b: Bench, size: int, project: Path, reflect: list[str]) -> Non
                   before=change.before, after=change.restore)
     finally:
         change.restore()
-    if b.args.build:
+    if b.args.build and size <= 10_000:  # the build targets are set for 10k entries
         site = project / "site"
         build = reflect + ["build", "--project", str(project), "--as-of", AS_OF,
                            "--no-pdf", "--out", str(site)]
@@ -251,18 +255,37 @@ def bench_reflect(b: Bench, size: int, project: Path, reflect: list[str]) -> Non
 
 
 def bench_example(b: Bench, reflect: list[str]) -> None:
-    site = OUT / "example-site"
+    """The example journal, copied out of the repository (nothing in the tree is touched)."""
+    project = OUT / "example-project"
+    rmtree(project)
+    project.mkdir(parents=True)
+    shutil.copytree(REPO / "journal", project / "journal")
+    shutil.copy(REPO / "reflect.yaml", project / "reflect.yaml")
+    site = project / "site"
     pdf = OUT / "example-report.pdf"
-    build = reflect + ["build", "--project", ".", "--as-of", AS_OF, "--out", str(site)]
+    build = reflect + ["build", "--project", str(project), "--as-of", AS_OF]
 
     def clean(_i: int) -> None:
-        rmtree(REPO / ".reflect")
+        rmtree(project / ".reflect")
         rmtree(site)
 
     b.measure("example-pdf", "`reflect build` with PDFs, example journal, cold", None, build,
               before=clean)
-    b.measure("report", "`reflect report` one PDF, example journal", None,
-              reflect + ["report", "--project", ".", "--as-of", AS_OF, "-o", str(pdf)])
+    b.measure("example-warm", "`reflect build` with PDFs, example, nothing changed", None, build)
+    # this week's file, so the week's page and PDF must be made again
+    change = OneFileChange(project, project / "journal" / AS_OF[:4] / f"{AS_OF[5:7]}.yaml", grow=True)
+    try:
+        b.measure("example-one", "`reflect build` with PDFs, example, one entry added this week", None, build,
+                  before=change.before, after=change.restore)
+    finally:
+        change.restore()
+
+    def no_pdf_cache(_i: int) -> None:
+        rmtree(project / ".reflect" / "pdf-cache")
+
+    b.measure("report", "`reflect report` one PDF, example journal (no PDF cached)", None,
+              reflect + ["report", "--project", str(project), "--as-of", AS_OF, "-o", str(pdf)],
+              before=no_pdf_cache)
 
 
 @dataclass

@@ -34,7 +34,6 @@ from reflect.errors import UsageError
 
 MARKER = ".reflect-site"
 MARKER_TEXT = "This folder was written by `reflect build`; reflect replaces it on every build.\n"
-PDF_WEEKS = 4           # the most recent weeks get a PDF in the site (`reflect report WEEK` makes any other)
 RHYTHM_PEOPLE = 6       # rhythm strips on a week page
 WEEK_FINDINGS = 12      # findings on a week page and in its PDF (strengths first); `reflect check` has all
 INDEX_FINDINGS = 20     # findings on the dashboard
@@ -422,7 +421,8 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     writer.write(MARKER, MARKER_TEXT.encode(), count=False)  # first: a crashed build's folder is ours
     try:
         weeks = report_weeks(project, as_of)
-        pdf_weeks = tuple(weeks[-PDF_WEEKS:]) if pdf else ()
+        # the latest `pdf_weeks` weeks (reflect.yaml; 0: all) get a PDF; `reflect report WEEK` makes any other
+        pdf_weeks = tuple(weeks[-cfg.pdf_weeks:] if cfg.pdf_weeks else weeks) if pdf else ()
         summary.pdf_weeks = pdf_weeks
         css = site.stylesheet.read_bytes()
         writer.write("style.css", css)

@@ -65,6 +65,7 @@ class Config:
     sizes: Mapping[str, float] = field(default_factory=lambda: {"small": 1, "medium": 3, "large": 8})
     half_life_days: float | None = None    # None: acts never fade
     paper: str = "A4"                      # A4 | Letter
+    pdf_weeks: int = 4                     # the latest weeks that get a PDF in `reflect build` (0: every week)
     away: tuple[Away, ...] = ()
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     share: Mapping[str, ShareProfile] = field(default_factory=lambda: {"coach": ShareProfile()})
@@ -114,7 +115,7 @@ def parse_rhythm(text: str) -> int | None:
 RHYTHM_HELP = "a rhythm like '2 weeks', '10 days', '1 month' or 'monthly'"
 
 _KEYS = ("owner", "journal", "output", "week_start", "window_weeks", "default_rhythm", "sizes",
-         "half_life_days", "paper", "away", "rules", "share")
+         "half_life_days", "paper", "pdf_weeks", "away", "rules", "share")
 
 
 def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple[Config, list[Diagnostic]]:
@@ -246,6 +247,13 @@ class _ConfigParser:
         if isinstance(n, YScalar) and n.tag == "null":
             return None
         return self.number(n, "a number of days (or null: acts never fade)")
+
+    def _pdf_weeks(self, n):
+        v = self.number(n, "a whole number of weeks (0: every week)", positive=False)
+        if v is not None and not float(v).is_integer():
+            self.err(n, f"expected a whole number of weeks, got '{n.value}'")
+            return None
+        return int(v) if v is not None else None
 
     def _paper(self, n):
         v = self.scalar(n, "A4 or Letter")

@@ -78,6 +78,7 @@ def config_text(owner: str) -> str:
         f"half_life_days: {'null' if d.half_life_days is None else _num(d.half_life_days)}",
         "",
         _c(f"paper: {d.paper}", "page size of the PDF reports: A4 or Letter"),
+        _c(f"pdf_weeks: {d.pdf_weeks}", "how many of the latest weeks get a PDF in reflect build (0: every week)"),
         "",
         "# Time off: rhythm-based rules (fading relationships, missed plans, homework)",
         "# pause while you are away. For example:",

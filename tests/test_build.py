@@ -415,3 +415,24 @@ def test_report_one_week(tmp_path: Path):
     assert code == 0, err
     assert (project / "site" / "weeks" / f"{CURRENT}.pdf").is_file()
     assert (project / "site" / ".reflect-site").is_file()
+
+
+def test_pdf_weeks_setting_chooses_how_many_weeks_get_a_pdf(tmp_path):
+    """`pdf_weeks: 2` in reflect.yaml: exactly the two latest weeks have a PDF next to their page."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        pytest.skip(f"WeasyPrint cannot load: {exc}")
+    import io
+
+    from reflect.cli import main
+    from reflect.console import Console
+
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "journal", tmp_path / "journal")
+    (tmp_path / "reflect.yaml").write_text((repo / "reflect.yaml").read_text() + "\npdf_weeks: 2\n")
+    err = io.StringIO()
+    code = main(["build", "--project", str(tmp_path), "--as-of", "2026-11-27"], Console(out=io.StringIO(), err=err))
+    assert code == 0, err.getvalue()
+    pdfs = sorted(p.name for p in (tmp_path / "site" / "weeks").glob("*.pdf"))
+    assert pdfs == ["2026-W47.pdf", "2026-W48.pdf"]
