@@ -34,8 +34,8 @@ class Evidence(NamedTuple):
         return {"file": self.source.path, "line": self.source.line}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """What a rule found: immutable; a NamedTuple because a site build makes tens of thousands."""
     rule: str
     code: str
     severity: Severity
@@ -82,8 +82,7 @@ class Rule:
         return self.suggestion.format(name="this person", names="these people")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check reports; run_rules turns it into a Finding."""
     message: str
     people: tuple[str, ...] = ()
