@@ -1,4 +1,4 @@
-"""`reflect build`, `reflect report` and `reflect doctor`: the site and the weekly PDFs on disk.
+"""`reflect build` and `reflect report`: the site and the weekly PDFs on disk.
 
 This stage owns the output folder.  It asks `report` for the data of each
 page, `charts` for the pictures, `render` for the HTML and `pdf` for the

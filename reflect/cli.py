@@ -207,14 +207,18 @@ def main(argv: list[str] | None = None, console: Console | None = None) -> int:
         module, func = _DISPATCH[args.command]
         import importlib
 
+        import gc
+
+        was_enabled = gc.isenabled()
         if args.command != "serve":
             # a short-lived command builds many small acyclic objects: the cyclic
             # collector would only walk them again and again (measured: -20 % on check)
-            import gc
-
             gc.disable()
-
-        return importlib.import_module(module).__dict__[func](args, con)
+        try:
+            return importlib.import_module(module).__dict__[func](args, con)
+        finally:
+            if was_enabled:
+                gc.enable()  # callers in the same process (tests, scripts) get their collector back
     except UsageError as exc:
         con.eprint(f"reflect: {exc}")
         return EXIT_USAGE

@@ -109,7 +109,8 @@ def parse_rhythm(text: str) -> int | None:
     if not m or int(m.group(1)) == 0:
         return None
     n, unit = int(m.group(1)), m.group(2)[0]
-    return n * {"d": 1, "w": 7, "m": 30}[unit]
+    days = n * {"d": 1, "w": 7, "m": 30}[unit]
+    return days if days <= MAX_NUMBER else None  # '99999 weeks' is a typo, not a rhythm
 
 
 RHYTHM_HELP = "a rhythm like '2 weeks', '10 days', '1 month' or 'monthly'"
@@ -218,6 +219,9 @@ class _ConfigParser:
 
     def _window_weeks(self, n):
         v = self.number(n, "a whole number of weeks")
+        if v is not None and (not float(v).is_integer() or v < 1):
+            self.err(n, f"window_weeks must be a whole number of weeks, at least 1, got '{n.value}'")
+            return None
         return int(v) if v else None
 
     def _default_rhythm(self, n):

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TextIO
 
+# C0/C1 control characters other than tab and newline: journal text printed raw could
+# otherwise move the cursor, retitle the terminal or worse (ESC sequences)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
 
 
@@ -18,19 +22,33 @@ class Console:
         self.color = color
 
     def style(self, text: str, *styles: str) -> str:
+        text = _CONTROL.sub("", text)
         if not self.color or not styles:
             return text
         return "\033[" + ";".join(_CODES[s] for s in styles) + "m" + text + "\033[0m"
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        print(_clean(text), file=self.out)
 
     def eprint(self, text: str = "") -> None:
-        print(text, file=self.err)
+        print(_clean(text), file=self.err)
 
     @property
     def interactive(self) -> bool:
         return bool(getattr(self.err, "isatty", lambda: False)())
+
+
+_OUR_STYLE = re.compile("\033\\[[0-9;]*m")
+
+
+def _clean(text: str) -> str:
+    """Drop control characters, but keep the colour codes `style` added."""
+    parts = _OUR_STYLE.split(text)
+    codes = _OUR_STYLE.findall(text)
+    out = [_CONTROL.sub("", parts[0])]
+    for code, part in zip(codes, parts[1:]):
+        out += [code, _CONTROL.sub("", part)]
+    return "".join(out)
 
 
 def plural(n: int | float, word: str, many: str | None = None) -> str:

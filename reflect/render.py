@@ -260,10 +260,10 @@ def render_page(env: Environment, name: str, context: Mapping[str, Any], root: P
     except TemplateNotFound as exc:
         raise TemplateProblem(f"template '{exc.name}' not found (needed by {name}); look for a typo in an "
                               f"include or extends, or a missing file in templates/") from None
-    except (TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a template can raise anything ({{ 1/0 }}): blame the right file
         frame = _template_frame(exc)
         kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
-        msg = getattr(exc, "message", None) or str(exc)
+        msg = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         if frame:
             raise TemplateProblem(f"{_describe(frame[0], root)}:{frame[1]}: {kind}: {msg}") from None
         if isinstance(exc, TemplateError):
