@@ -1,6 +1,6 @@
 """`reflect done`: this week's plans and open promises, and marking one of them done.
 
-Lists the week's planned entries and the open promises (numbered, with their
+Lists the plans still open from past weeks, the week's planned entries and the open promises (numbered, with their
 FILE:LINE ids); marking one done edits only the lines that change in its file
 (drops `planned: true` or rewrites its date, or inserts `kept: D`), as one
 validated, locked, atomic transaction of reflect.journal_write.
@@ -26,30 +26,33 @@ from reflect.yamltext import Editor, find_map
 class Open:
     """An item of `reflect done`'s list."""
     entry: Entry
-    kind: str  # "plan" | "promise"
+    kind: str  # "overdue" | "plan" | "promise"
 
 
-def open_items(journal: Journal, as_of: dt.date) -> list[Open]:
-    """This week's planned entries (Monday to Sunday), then open promises (not kept or dropped)."""
-    monday, sunday = _week(as_of)
-    plans = [Open(e, "plan") for e in journal.entries if e.planned and monday <= e.date <= sunday]
+def open_items(journal: Journal, as_of: dt.date, week_start: str = "monday") -> list[Open]:
+    """Plans left open from past weeks (the missed-plan rule sends users here to close them), this
+    week's planned entries, then open promises (not kept or dropped)."""
+    first, last = _week(as_of, week_start)
+    overdue = [Open(e, "overdue") for e in journal.entries if e.planned and e.date < first]
+    plans = [Open(e, "plan") for e in journal.entries if e.planned and first <= e.date <= last]
     promises = sorted((e for e in journal.entries
                        if e.act is Act.PROMISED and not e.planned and e.kept is None and e.dropped is None),
                       key=lambda e: (e.due or e.date, e.sort_key))
-    return plans + [Open(e, "promise") for e in promises]
+    return overdue + plans + [Open(e, "promise") for e in promises]
 
 
-def _week(as_of: dt.date) -> tuple[dt.date, dt.date]:
-    """The Monday and the Sunday of `as_of`'s week."""
-    monday = as_of - dt.timedelta(days=as_of.weekday())
-    return monday, monday + dt.timedelta(days=6)
+def _week(as_of: dt.date, week_start: str = "monday") -> tuple[dt.date, dt.date]:
+    """The first and last day of `as_of`'s report week (weeks start on `week_start`)."""
+    from reflect.report import week_bounds, week_of
+
+    return week_bounds(week_of(as_of, week_start), week_start)
 
 
 def mark_done(root: Path, item: str, when: dt.date | None, as_of: dt.date) -> tuple[Entry, str]:
     """Turn a plan into a done act, or keep a promise.  Returns (the entry before, what changed)."""
     with writing(root) as project:
         config, journal = project.config, project.journal
-        entry = _pick(journal, item, as_of, root)
+        entry = _pick(journal, item, as_of, root, config.week_start)
         path = config.root / entry.source.path
         raw = path.read_bytes()
         bom = raw.startswith(b"\xef\xbb\xbf")
@@ -100,8 +103,8 @@ def mark_done(root: Path, item: str, when: dt.date | None, as_of: dt.date) -> tu
         return entry, what
 
 
-def _pick(journal: Journal, item: str, as_of: dt.date, root: Path) -> Entry:
-    items = open_items(journal, as_of)
+def _pick(journal: Journal, item: str, as_of: dt.date, root: Path, week_start: str = "monday") -> Entry:
+    items = open_items(journal, as_of, week_start)
     if item.isdigit():
         n = int(item)
         if not 1 <= n <= len(items):
@@ -135,7 +138,7 @@ def cmd_done(args, con) -> int:
             project = load_valid(root)
         except AddError as exc:
             return report(con, exc)
-        _print_list(con, project.journal, as_of)
+        _print_list(con, project.journal, as_of, project.config.week_start)
         return EXIT_OK
     try:
         entry, what = mark_done(root, args.item, args.date, as_of)
@@ -145,16 +148,18 @@ def cmd_done(args, con) -> int:
     return EXIT_OK
 
 
-def _print_list(con, journal: Journal, as_of: dt.date) -> None:
-    from reflect.model import iso_week
+def _print_list(con, journal: Journal, as_of: dt.date, week_start: str = "monday") -> None:
+    from reflect.report import week_of
 
-    items = open_items(journal, as_of)
-    monday, sunday = _week(as_of)
+    items = open_items(journal, as_of, week_start)
+    first, last = _week(as_of, week_start)
+    week = week_of(as_of, week_start)
     if not items:
-        con.print(f"nothing planned for {iso_week(as_of)} and no open promises")
+        con.print(f"nothing planned for {week} and no open promises")
         return
     width = len(str(len(items)))
-    heads = {"plan": f"Planned for {iso_week(as_of)} ({monday.isoformat()} .. {sunday.isoformat()})",
+    heads = {"overdue": "Still open from earlier weeks",
+             "plan": f"Planned for {week} ({first.isoformat()} .. {last.isoformat()})",
              "promise": "Open promises"}
     shown = None
     for n, it in enumerate(items, 1):

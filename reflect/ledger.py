@@ -199,8 +199,9 @@ def _balance(person: str, fs: Iterable[Flow], last, weigh) -> Balance:
     fs = tuple(fs)
     inv = sum(weigh(f) for f in fs if f.direction == INVESTED)
     tak = sum(weigh(f) for f in fs if f.direction == TAKEN)
+    # one decimal: with a half-life the faded weights are long fractions, which no page should show
     return Balance(
-        person=person, invested=inv, taken=tak,
+        person=person, invested=round(inv, 1), taken=round(tak, 1),
         gives=sum(1 for f in fs if f.direction == INVESTED),
         receipts=sum(1 for f in fs if f.kind == "received"),
         asks=sum(1 for f in fs if f.kind == "ask"),
@@ -209,8 +210,19 @@ def _balance(person: str, fs: Iterable[Flow], last, weigh) -> Balance:
 
 
 def is_give(entry: Entry) -> bool:
-    """A giving act for plans and weekly counts (gave, promised, public thanks)."""
+    """An intention to give (gave, public thanks, or a promise, kept or not): for plans and the homework.
+
+    A promise made is not a give until it is kept: to ask whether a give was *done*, use `is_done_give`."""
     return entry.act is Act.GAVE or entry.act is Act.PROMISED or (entry.act is Act.THANKED and entry.public)
+
+
+def is_done_give(entry: Entry, as_of: dt.date | None = None) -> bool:
+    """A give that happened: a gave or a public thanks that is not planned, or a promise kept (by `as_of`)."""
+    if entry.planned:
+        return False
+    if entry.act is Act.PROMISED:
+        return entry.kept is not None and (as_of is None or entry.kept <= as_of)
+    return entry.act is Act.GAVE or (entry.act is Act.THANKED and entry.public)
 
 
 def is_ask(entry: Entry) -> bool:

@@ -454,6 +454,13 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
         if act == "asked" and kw.get("outcome") is not Outcome.HELPED and a:
             c.err(fields["acknowledged"][0], "field", "'acknowledged' on an ask needs 'outcome: helped'")
             bad = True
+    if act == "promised" and date is not None:
+        for dfield in ("kept", "dropped"):
+            if kw.get(dfield) and kw[dfield] < date:
+                verb = "kept" if dfield == "kept" else "dropped"
+                c.err(fields[dfield][1], "value",
+                      f"a promise cannot be {verb} before it was made ({date.isoformat()})")
+                bad = True
     if act == "promised" and kw.get("kept") and kw.get("dropped"):
         c.err(fields["dropped"][0], "field", "a promise is either kept or dropped, not both")
         bad = True

@@ -7,7 +7,7 @@ from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today
 from reflect.console import Console, plural
 from reflect.errors import UsageError
 from reflect.ledger import is_ask, is_give
-from reflect.model import Severity
+from reflect.model import Act, Severity
 from reflect.report import week_bounds, week_of, week_report
 
 WIDTH = 80
@@ -45,10 +45,16 @@ def cmd_plan(args, con: Console) -> int:
     con.print(con.style(f"Homework for {week} ({start:%a %d %b} – {end:%a %d %b})", "bold"))
     con.print()
     todo = []
+    unsuggested = []
     for label, have, sug in (("Give", have_give, plan.give), ("Ask", have_ask, plan.ask)):
         if have:
             e = have[0]
-            state = "planned" if e.planned else "done"
+            if e.planned:
+                state = "planned"
+            elif e.act is Act.PROMISED and (e.kept is None or e.kept > as_of):
+                state = "promised"  # a promise made is not a give until it is kept
+            else:
+                state = "done"
             names = ", ".join(project.journal.person_name(p) for p in e.people)
             con.print(_wrap(f"{label}: already {state} — {e.act.value} {names}: {e.what} ({e.date})"))
         elif sug:
@@ -57,9 +63,14 @@ def cmd_plan(args, con: Console) -> int:
             todo.append(sug)
         else:
             con.print(_wrap(f"{label}: nothing to suggest from the data yet; choose someone yourself."))
+            unsuggested.append(label.lower())
     con.print()
     if not todo:
-        con.print("Nothing to write: this week's give and ask are covered.")
+        if not unsuggested:
+            con.print("Nothing to write: this week's give and ask are covered.")
+        else:
+            con.print(_wrap(f"Nothing to write: no suggestion for the {' or the '.join(unsuggested)}; add your "
+                            f"own with 'reflect add ACT PERSON \"what\" --planned'.", ""))
         return EXIT_OK
     write = args.yes
     if not write and con.interactive and _stdin_tty():

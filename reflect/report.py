@@ -7,13 +7,13 @@ relationship is this week's homework, what to plan) is made in this module.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reflect.console import plural
 from reflect.ledger import INVESTED, TAKEN, Balance, is_ask, is_give
-from reflect.model import Act, Entry, Level, Outcome, iso_week, week_start
+from reflect.model import Act, Entry, Outcome, iso_week, week_start
 from reflect.project import Project
-from reflect.rules import Finding, run_rules
+from reflect.rules import BY_ID, Finding, effective, run_rules
 
 TREND_WEEKS = 12
 RECENT_DAYS = 28
@@ -180,6 +180,11 @@ def week_of(d: dt.date, week_start_day: str = "monday") -> str:
     return iso_week(d)
 
 
+def _n(x: float) -> str:
+    """A weight for a sentence: whole numbers bare, anything else with one decimal."""
+    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+
+
 def _name(project: Project, pid: str) -> str:
     return project.journal.person_name(pid)
 
@@ -247,15 +252,18 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     helped: dict[str, int] = {}
     helpers: dict[str, int] = {}
     for f in recent:
-        (helped if f.direction == INVESTED else helpers)[f.person] = \
-            (helped if f.direction == INVESTED else helpers).get(f.person, 0) + 1
+        if f.direction == INVESTED:
+            helped[f.person] = helped.get(f.person, 0) + 1
+        elif f.kind == "received" or f.entry.outcome is Outcome.HELPED:
+            # help you let in: received, or an ask that helped (an open or declined ask is not help)
+            helpers[f.person] = helpers.get(f.person, 0) + 1
     w_start, w_end = ledger.window(judge)
     balances = ledger.balances(w_start, w_end)
     questions = (
         _answer_people(project, "Who have you helped recently?", helped, "give",
                        "You have not helped anyone in the last four weeks."),
-        _answer_people(project, "Who have you allowed to help you?", helpers, "exchange",
-                       "Nobody has helped you in the last four weeks, and you have not asked."),
+        _answer_people(project, "Who have you allowed to help you?", helpers, "time",
+                       "Nobody has helped you in the last four weeks."),
         _answer_balance(project, balances),
     )
     # 3. network
@@ -268,15 +276,18 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     # 6. plan
     plan = make_plan(project, week, judge, balances, findings)
     # 7. trend and signals
-    trend_weeks = tuple(iso_week(ws) for ws in weeks[1:])
+    trend_weeks = tuple(week_of(ws, cfg.week_start) for ws in weeks[1:])
     trend = {k: tuple(series[k][1:]) for k in ("gives", "receipts", "asks", "thanks")}
     signals = _signals(project, judge)
     # 8. reflection, coach, prompts
     reflection = next((r.text for r in journal.reflections if r.week == week), "")
     coach = "\n\n".join(r.text for r in journal.coach_notes if r.week == week)
     prompts = _prompts(project, findings, relationships)
-    prev_w = iso_week(start - dt.timedelta(days=7)) if start > _first_date(project) else None
-    next_w = iso_week(start + dt.timedelta(days=7)) if end < as_of else None
+    # a neighbour only when report_weeks builds it: the previous week needs an entry on or before it
+    first = _first_date(project)
+    prev_w = week_of(start - dt.timedelta(days=7), cfg.week_start) \
+        if first is not None and first < start else None
+    next_w = week_of(start + dt.timedelta(days=7), cfg.week_start) if end < as_of else None
     return WeekReport(
         week=week, start=start, end=end, as_of=judge, owner=cfg.owner, is_current=start <= as_of <= end,
         tiles=tuple(tiles), questions=questions, network=network, relationships=relationships,
@@ -285,9 +296,9 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
         prev_week=prev_w, next_week=next_w)
 
 
-def _first_date(project: Project) -> dt.date:
+def _first_date(project: Project) -> dt.date | None:
     es = project.journal.entries
-    return es[0].date if es else dt.date.min
+    return es[0].date if es else None
 
 
 def _answer_people(project, question, counts: dict[str, int], word: str, empty: str) -> Answer:
@@ -298,23 +309,27 @@ def _answer_people(project, question, counts: dict[str, int], word: str, empty: 
     total = len(counts)
     lead = ", ".join(n for _, n, _ in people[:3])
     more = f" and {total - 3} more" if total > 3 else ""
-    verb = "You helped" if word == "give" else "You let"
-    tail = "" if word == "give" else " help you"
+    verb = "You helped" if word == "give" else "You were helped by"
+    tail = ""
     return Answer(question, f"{verb} {lead}{more}{tail} in the last four weeks.", people)
 
 
 def _answer_balance(project, balances: list[Balance]) -> Answer:
     q = "Where is the reciprocity out of balance?"
+    ratio = float(effective(BY_ID["one-way-giving"], project.config)[2]["ratio"])
     out = []
     for b in balances:
         hi, lo = max(b.invested, b.taken), min(b.invested, b.taken)
-        if b.exchanges >= 3 and hi >= 3 * max(lo, 0.5) and hi >= 3:
-            side = "you have invested more" if b.invested > b.taken else "they have invested more in you"
+        if b.exchanges >= 3 and hi >= ratio * max(lo, 0.5) and hi >= ratio:
+            side = ("you have invested more" if b.invested > b.taken
+                    else "you have drawn more (help received and asks)")
             out.append((hi - lo, b.person, side, b))
     if not out:
-        return Answer(q, "Nowhere strongly: no relationship in the window leans 3:1 or more either way.", ())
+        return Answer(q, f"Nowhere strongly: no relationship in the window leans {_n(ratio)}:1 or more "
+                         "either way.", ())
     out.sort(key=lambda t: (-t[0], t[1]))
-    people = tuple((p, _name(project, p), f"{side} ({b.invested:g} to {b.taken:g})") for _, p, side, b in out[:5])
+    people = tuple((p, _name(project, p), f"{side} ({_n(b.invested)} invested, {_n(b.taken)} drawn)")
+                   for _, p, side, b in out[:5])
     return Answer(q, f"{plural(len(out), 'relationship')} lean{'s' if len(out) == 1 else ''} strongly one way: "
                      f"{', '.join(n for _, n, _ in people[:3])}.", people)
 
@@ -328,7 +343,8 @@ def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]
         n = _name(project, b.person)
         out.append(Relationship("given-more", "You have given more than you asked", b.person, n,
                                 _level(project, b.person), b.invested, b.taken,
-                                f"You have invested {b.invested:g} in {n}; {n} has invested {b.taken:g} in you.",
+                                f"You have invested {_n(b.invested)} in {n} and drawn {_n(b.taken)} from {n} "
+                                f"(help received and asks).",
                                 f"Ask {n} for something that matters to you: advice, a review, an introduction."))
     else:
         out.append(Relationship("given-more", "You have given more than you asked", None, "", "", 0, 0,
@@ -339,7 +355,8 @@ def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]
         n = _name(project, b.person)
         out.append(Relationship("asked-more", "You have asked more than you gave", b.person, n,
                                 _level(project, b.person), b.invested, b.taken,
-                                f"{n} has invested {b.taken:g} in you; you have invested {b.invested:g} in {n}.",
+                                f"You have drawn {_n(b.taken)} from {n} (help received and asks) and "
+                                f"invested {_n(b.invested)} in {n}.",
                                 f"Find one useful thing to do for {n} this week, unasked."))
     else:
         out.append(Relationship("asked-more", "You have asked more than you gave", None, "", "", 0, 0,
@@ -368,13 +385,13 @@ def _signals(project: Project, judge: dt.date) -> tuple[Signal, ...]:
 
     a_now, a_note = asks_helped(w_start, w_end)
     a_prev, _ = asks_helped(p_start, p_end)
-    weeks = project.config.window_weeks
+    weeks = plural(project.config.window_weeks, "week")
     return (
         Signal("Asks that helped", a_now, a_prev, a_note),
         Signal("Help received unasked", unasked(w_start, w_end), unasked(p_start, p_end),
-               f"acts of help you did not ask for, last {weeks} weeks"),
+               f"acts of help you did not ask for, last {weeks}"),
         Signal("Active relationships", active(w_start, w_end), active(p_start, p_end),
-               f"people with at least one exchange, last {weeks} weeks"),
+               f"people with at least one exchange, last {weeks}"),
     )
 
 
@@ -424,7 +441,8 @@ def make_plan(project: Project, week: str, judge: dt.date, balances: list[Balanc
     for e in last_entries:
         if e.planned:
             last_items.append(PlanItem(e, _names(project, e), "missed"))
-    give_done = any(is_give(e) and not e.planned for e in last_entries)
+    # a give done: a gave, a public thanks or a promise kept in the week (a promise made is not yet a give)
+    give_done = any(f.direction == INVESTED for f in ledger.flows_between(last_start, min(last_end, judge)))
     ask_done = any(is_ask(e) and not e.planned for e in last_entries)
     nxt_start, nxt_end = end + dt.timedelta(days=1), end + dt.timedelta(days=7)
     # plans for this week and the next count as "already planned"
@@ -433,7 +451,8 @@ def make_plan(project: Project, week: str, judge: dt.date, balances: list[Balanc
     if balances is None:
         balances = ledger.balances(*ledger.window(judge))
     give, ask = suggest_plan(project, judge, balances, findings or [])
-    return Plan(iso_week(last_start), tuple(last_items), give_done, ask_done, iso_week(nxt_start),
+    return Plan(week_of(last_start, cfg.week_start), tuple(last_items), give_done, ask_done,
+                week_of(nxt_start, cfg.week_start),
                 next_items, give, ask)
 
 
@@ -445,7 +464,6 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
                  ) -> tuple[Suggestion | None, Suggestion | None]:
     """One give and one ask, from the data: give where you have taken, ask where you have given."""
     people = project.journal.people
-    by = {b.person: b for b in balances}
     fading = [p for f in findings if f.rule == "fading-relationship" for p in f.people]
     sponsor = [p for f in findings if f.rule == "sponsorship-ready" for p in f.people]
     give = ask = None
@@ -459,7 +477,8 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
         b = takers[0]
         n = people[b.person].name
         give = Suggestion("gave", b.person, n, f"Something useful for {n}, unasked",
-                          f"{n} has invested {b.taken:g} in you and you {b.invested:g} in {n} over the window.")
+                          f"You have drawn {_n(b.taken)} from {n} (help received and asks) and invested "
+                          f"{_n(b.invested)} in {n} over the window.")
     elif [p for p in fading if p not in planned_give]:
         p = [p for p in fading if p not in planned_give][0]
         n = people[p].name
@@ -468,10 +487,9 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
     elif [b for b in balances if b.person not in planned_give]:
         b = sorted((b for b in balances if b.person not in planned_give),
                    key=lambda b: (b.last or dt.date.min, b.person))[0]
-        if True:
-            n = people[b.person].name
-            give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}",
-                              f"You have not been in touch with {n} for a while.")
+        n = people[b.person].name
+        give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}",
+                          f"You have not been in touch with {n} for a while.")
     sponsor = [p for p in sponsor if p not in planned_ask]
     if sponsor:
         p = sponsor[0]
@@ -486,7 +504,7 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
             b = givers[0]
             n = people[b.person].name
             ask = Suggestion("asked", b.person, n, f"Input from {n} on something that matters to you",
-                             f"You have invested {b.invested:g} in {n} and {n} {b.taken:g} in you: "
+                             f"You have invested {_n(b.invested)} in {n} and drawn {_n(b.taken)} from {n}: "
                              f"{n} would likely welcome the chance to help.")
     return give, ask
 

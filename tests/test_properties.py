@@ -139,7 +139,8 @@ def entries(draw, ids: list[str]):
         e["outcome"] = draw(st.sampled_from(["helped", "declined", "pending"]))
     if e["act"] == "promised":
         for f in draw(st.sampled_from([(), ("due",), ("kept",), ("dropped",), ("due", "kept"), ("due", "dropped")])):
-            e[f] = draw(DATES)
+            # a promise is kept or dropped on or after the day it was made (the loader refuses otherwise)
+            e[f] = draw(st.dates(e["date"], dt.date(2999, 12, 31))) if f != "due" else draw(DATES)
     if (e["act"] == "received" or e.get("outcome") == "helped") and draw(st.booleans()):
         e["acknowledged"] = draw(st.sampled_from(["public", "private"]))
     return e

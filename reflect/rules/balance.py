@@ -24,8 +24,8 @@ def _one_way_giving(ctx: RuleContext):
         if b.gives >= p["min_gives"] and b.invested > 0 and b.invested >= p["ratio"] * b.taken:
             name = ctx.name(b.person)
             yield Hit(
-                message=(f"you have invested {_n(b.invested)} in {name} over {ctx.config.window_weeks} weeks "
-                         f"and {name} has invested {_n(b.taken)} in you ({plural(b.gives, 'give')}, "
+                message=(f"you have invested {_n(b.invested)} in {name} over {plural(ctx.config.window_weeks, 'week')} "
+                         f"and drawn {_n(b.taken)} from {name} ({plural(b.gives, 'give')}, "
                          f"{plural(b.receipts + b.asks, 'ask or receipt', 'asks or receipts')})"),
                 people=(b.person,), evidence=evidence_of(b.flows),
                 numbers=f"invested {_ratio(b.invested, b.taken)} taken by weight; fires at {_n(p['ratio'])}:1 "
@@ -65,9 +65,9 @@ def _one_way_taking(ctx: RuleContext):
         if draws >= p["min_takes"] and b.taken > 0 and b.taken >= p["ratio"] * b.invested:
             name = ctx.name(b.person)
             yield Hit(
-                message=(f"{name} has invested {_n(b.taken)} in you over {ctx.config.window_weeks} weeks and you "
-                         f"have invested {_n(b.invested)} in {name} ({plural(draws, 'ask or receipt', 'asks or receipts')}, "
-                         f"{plural(b.gives, 'give')})"),
+                message=(f"you have drawn {_n(b.taken)} from {name} (help received and asks) over "
+                         f"{plural(ctx.config.window_weeks, 'week')} and invested {_n(b.invested)} in {name} "
+                         f"({plural(draws, 'ask or receipt', 'asks or receipts')}, {plural(b.gives, 'give')})"),
                 people=(b.person,), evidence=evidence_of(b.flows),
                 numbers=f"taken {_ratio(b.taken, b.invested)} invested by weight; fires at {_n(p['ratio'])}:1 "
                         f"with at least {_n(p['min_takes'])} asks or receipts")
@@ -108,7 +108,7 @@ def _never_asking(ctx: RuleContext):
         people = tuple(sorted({f.person for f in gives}))
         yield Hit(
             message=(f"{plural(len(give_entries), 'give')} and not a single ask in the last "
-                     f"{ctx.config.window_weeks} weeks"),
+                     f"{plural(ctx.config.window_weeks, 'week')}"),
             people=(), evidence=evidence_of(gives),
             numbers=f"{len(give_entries)} gives, 0 asks; fires at {_n(ctx.params['min_gives'])} gives with no ask "
                     f"(people helped: {len(people)})")
@@ -155,8 +155,8 @@ def _balanced_exchange(ctx: RuleContext):
         if p["max_ratio"] > 0 and 1 / p["max_ratio"] <= r <= p["max_ratio"]:
             name = ctx.name(b.person)
             yield Hit(
-                message=(f"a two-way relationship with {name}: you invested {_n(b.invested)} and {name} "
-                         f"invested {_n(b.taken)} over {plural(b.exchanges, 'exchange')}"),
+                message=(f"a two-way relationship with {name}: you invested {_n(b.invested)} and drew "
+                         f"{_n(b.taken)} (help received and asks) over {plural(b.exchanges, 'exchange')}"),
                 people=(b.person,), evidence=evidence_of(b.flows),
                 numbers=f"ratio {r:.2f}; within 1:{_n(p['max_ratio'])}..{_n(p['max_ratio'])}:1 "
                         f"with at least {_n(p['min_exchanges'])} exchanges")

@@ -16,7 +16,8 @@ def _unacknowledged(ctx: RuleContext):
     grace = dt.timedelta(days=ctx.params["grace_days"])
     after = dt.timedelta(days=ctx.params["thanks_within_days"])
     thanks: dict[str, list[dt.date]] = {}
-    for e in ctx.ledger.entries_between(start, end + after):
+    # only what was known on as_of: a thank-you written later does not count for an earlier report
+    for e in ctx.ledger.entries_between(start, min(end + after, ctx.as_of)):
         if e.act is Act.THANKED and not e.planned:
             for p in e.people:
                 thanks.setdefault(p, []).append(e.date)
@@ -31,12 +32,18 @@ def _unacknowledged(ctx: RuleContext):
             continue
         missing = tuple(p for p in e.people if p not in credited)
         names = ", ".join(ctx.name(p) for p in missing)
+        within = plural(ctx.params["thanks_within_days"], "day")
+        if ctx.as_of - e.date <= after:
+            message = (f"help from {names} on {e.date.isoformat()} ({e.what}) has not been acknowledged yet "
+                       f"(a thank-you still counts until {(e.date + after).isoformat()})")
+        else:
+            message = (f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
+                       f"no acknowledgement and no thank-you within {within}")
         yield Hit(
-            message=(f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
-                     f"no acknowledgement and no thank-you within {ctx.params['thanks_within_days']:g} days"),
+            message=message,
             people=missing, evidence=evidence_of([e]), date=e.date,
             numbers=f"{plural((ctx.as_of - e.date).days, 'day')} ago; a thank-you counts within "
-                    f"{ctx.params['thanks_within_days']:g} days, the rule waits {ctx.params['grace_days']:g} days")
+                    f"{within}, the rule waits {plural(ctx.params['grace_days'], 'day')}")
 
 
 UNACKNOWLEDGED_HELP = Rule(
@@ -68,7 +75,8 @@ def _no_visible(ctx: RuleContext):
     public = [e for e in gives if e.public]
     if len(real_gives) >= ctx.params["min_gives"] and not public:
         yield Hit(
-            message=f"{plural(len(real_gives), 'give')} in the last {ctx.config.window_weeks} weeks and none of them public",
+            message=(f"{plural(len(real_gives), 'give')} in the last {plural(ctx.config.window_weeks, 'week')} "
+                     f"and none of them public"),
             evidence=evidence_of(real_gives),
             numbers=f"{len(real_gives)} gives, 0 public; fires at {ctx.params['min_gives']:g} gives")
 
@@ -170,18 +178,21 @@ TRANSACTIONAL_LANGUAGE = Rule(
 def _broken_promise(ctx: RuleContext):
     start, end = ctx.window
     for e in ctx.ledger.promises:
-        if e.planned or e.kept or e.date > ctx.as_of:
+        # judged with what was known on as_of: a promise kept (or dropped) later was still open then
+        kept = e.kept is not None and e.kept <= ctx.as_of
+        dropped = e.dropped is not None and e.dropped <= ctx.as_of
+        if e.planned or kept or e.date > ctx.as_of:
             continue
         names = ", ".join(ctx.name(p) for p in e.people)
-        if e.dropped and start <= e.dropped <= end:
+        if dropped and start <= e.dropped <= end:
             yield Hit(message=f"the promise to {names} ({e.what}) was dropped on {e.dropped.isoformat()}",
                       people=e.people, evidence=evidence_of([e]), date=e.dropped,
                       numbers="dropped without being kept")
-        elif not e.dropped and e.due and e.due < ctx.as_of:
+        elif not dropped and e.due and e.due < ctx.as_of:
             late = (ctx.as_of - e.due).days
             yield Hit(message=f"the promise to {names} ({e.what}) was due on {e.due.isoformat()} and is not kept",
                       people=e.people, evidence=evidence_of([e]), date=e.due,
-                      numbers=f"{late} days past due")
+                      numbers=f"{plural(late, 'day')} past due")
 
 
 BROKEN_PROMISE = Rule(

@@ -5,7 +5,7 @@ import datetime as dt
 
 from reflect.console import plural
 from reflect.ledger import INVESTED, is_ask, is_give
-from reflect.model import Act, Severity, iso_week
+from reflect.model import Act, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
@@ -17,16 +17,22 @@ def _fading(ctx: RuleContext):
         if count < ctx.params["min_exchanges"] or last is None:
             continue
         rhythm = person.rhythm_days or ctx.config.default_rhythm_days
+        every = plural(rhythm, "day")
+        if person.rhythm_days:
+            said = f"the rhythm you set is every {every}"
+        else:  # the default: the user did not choose it for this person
+            said = f"your rhythm with {person.name} (every {every})"
         away = ctx.config.away_days(last + dt.timedelta(days=1), ctx.as_of)
         quiet_days = (ctx.as_of - last).days - away
         if quiet_days > rhythm:
             recent = ctx.ledger.entries_with(pid, last, last=3)
+            not_counting = f" (not counting {plural(away, 'day')} away)" if away else ""
             yield Hit(
-                message=(f"no exchange with {person.name} for {quiet_days} days (since {last.isoformat()}); "
-                         f"the rhythm you set is every {rhythm} days"),
+                message=(f"no exchange with {person.name} for {plural(quiet_days, 'day')} "
+                         f"(since {last.isoformat()}); {said}"),
                 people=(pid,), evidence=evidence_of(recent), date=last,
-                numbers=f"{quiet_days} days quiet{f' (not counting {away} days away)' if away else ''}; "
-                        f"rhythm {rhythm} days; {count} past exchanges")
+                numbers=f"{plural(quiet_days, 'day')} quiet{not_counting}; "
+                        f"rhythm {every}; {plural(count, 'past exchange')}")
 
 
 FADING_RELATIONSHIP = Rule(
@@ -52,23 +58,30 @@ FADING_RELATIONSHIP = Rule(
 
 
 def _week_gives(ctx: RuleContext, start: dt.date, end: dt.date) -> dict[str, list]:
+    from reflect.report import week_of  # not at import time: reflect.report imports the rules
+
     weeks: dict[str, list] = {}
     for f in ctx.ledger.flows_between(start, end):
         if f.direction == INVESTED and f.kind != "public-thanks":
-            weeks.setdefault(iso_week(f.date), {})[f.entry.source] = f
+            weeks.setdefault(week_of(f.date, ctx.config.week_start), {})[f.entry.source] = f
     return {w: list(v.values()) for w, v in weeks.items()}
 
 
 def _over_giving(ctx: RuleContext):
     start, end = ctx.window
     limit = ctx.params["max_gives_per_week"]
+    setting = ctx.config.rules.get("over-giving")
+    if setting is not None and "max_gives_per_week" in setting.params:
+        bound = f"more than the {limit:g} you set as a sustainable week"
+    else:  # the default: the user did not choose it
+        bound = f"more than a sustainable week ({limit:g})"
     for week, flows in sorted(_week_gives(ctx, start, end).items()):
         if len(flows) > limit:
             people = tuple(sorted({f.person for f in flows}))
             yield Hit(
-                message=f"{len(flows)} gives in {week}, more than the {limit:g} you set as a sustainable week",
+                message=f"{plural(len(flows), 'give')} in {week}, {bound}",
                 people=people, evidence=evidence_of(flows), date=flows[0].date,
-                numbers=f"{len(flows)} gives in one week; limit {limit:g}")
+                numbers=f"{plural(len(flows), 'give')} in one week; limit {limit:g}")
 
 
 OVER_GIVING = Rule(
@@ -108,8 +121,10 @@ def _homework_missing(ctx: RuleContext):
     asks = [e for e in week if is_ask(e)]
     missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
     if missing:
+        from reflect.report import week_of  # not at import time: reflect.report imports the rules
+
         yield Hit(
-            message=(f"the week of {first.isoformat()} ({iso_week(ctx.as_of)}) has no "
+            message=(f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) has no "
                      f"{' and no '.join(missing)} yet, done or planned"),
             evidence=evidence_of(week), date=first,
             numbers=f"{plural(len(gives), 'give')} and {plural(len(asks), 'ask')} this week (done or planned); the homework is one of each")
@@ -184,8 +199,8 @@ def _compounding(ctx: RuleContext):
     if len(recent) > len(before) and len(recent) >= ctx.params["min_recent"]:
         people = tuple(sorted({p for e in recent for p in e.people}))
         yield Hit(
-            message=(f"{plural(len(recent), 'small public gesture')} in the last {n} weeks, up from {len(before)} "
-                     f"in the {n} before"),
+            message=(f"{plural(len(recent), 'small public gesture')} in the last {plural(n, 'week')}, "
+                     f"up from {len(before)} in the {'week' if n == 1 else f'{n} weeks'} before"),
             people=people, evidence=evidence_of(recent),
             numbers=f"{len(recent)} vs {len(before)} small public gives and thanks")
 

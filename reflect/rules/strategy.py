@@ -10,6 +10,10 @@ from reflect.model import Act, Alignment, Level, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
+def _n(x: float) -> str:
+    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+
+
 def _indiscriminate(ctx: RuleContext):
     start, end = ctx.window
     flows = [f for f in ctx.ledger.flows_between(start, end) if f.direction == INVESTED]
@@ -19,10 +23,10 @@ def _indiscriminate(ctx: RuleContext):
     if total >= ctx.params["min_invested"] and low_w / total > ctx.params["max_low_share"]:
         people = tuple(sorted({f.person for f in low}))
         yield Hit(
-            message=(f"{low_w / total:.0%} of what you invested in the last {ctx.config.window_weeks} weeks went to "
+            message=(f"{low_w / total:.0%} of what you invested in the last {plural(ctx.config.window_weeks, 'week')} went to "
                      f"people you marked as low alignment ({', '.join(ctx.name(p) for p in people)})"),
             people=people, evidence=evidence_of(low),
-            numbers=f"{low_w:g} of {total:g} by weight; fires above {ctx.params['max_low_share']:.0%}")
+            numbers=f"{_n(low_w)} of {_n(total)} by weight; fires above {ctx.params['max_low_share']:.0%}")
 
 
 INDISCRIMINATE_GIVING = Rule(
@@ -60,7 +64,8 @@ def _grand_gestures(ctx: RuleContext):
     small = [e for e in gives if e.size.value == "small"]
     if large and len(large) > len(small):
         yield Hit(
-            message=f"{plural(len(large), 'large give')} and {plural(len(small), 'small one')} in the last {ctx.config.window_weeks} weeks",
+            message=(f"{plural(len(large), 'large give')} and {plural(len(small), 'small one')} in the last "
+                     f"{plural(ctx.config.window_weeks, 'week')}"),
             people=tuple(sorted({p for e in large for p in e.people})), evidence=evidence_of(large),
             numbers=f"{len(large)} large vs {len(small)} small")
 
@@ -90,17 +95,20 @@ GRAND_GESTURES = Rule(
 
 def _late_banking(ctx: RuleContext):
     start, end = ctx.window
+    # only the asks coming up (or just missed) around as_of: a past week's report must not see later plans
+    soon_from, soon_to = ctx.as_of - dt.timedelta(days=7), ctx.as_of + dt.timedelta(days=14)
     for e in ctx.ledger.planned:
-        if e.act is not Act.ASKED or e.date < start:
+        if e.act is not Act.ASKED or not soon_from <= e.date <= soon_to:
             continue
         for pid in e.people:
             b = ctx.ledger.balance(pid, start, end)
             if b.invested == 0:
                 yield Hit(
                     message=(f"you plan to ask {ctx.name(pid)} on {e.date.isoformat()} ({e.what}) and have "
-                             f"invested nothing with {ctx.name(pid)} in the last {ctx.config.window_weeks} weeks"),
+                             f"invested nothing with {ctx.name(pid)} in the last "
+                             f"{plural(ctx.config.window_weeks, 'week')}"),
                     people=(pid,), evidence=evidence_of([e]), date=e.date,
-                    numbers=f"invested 0; taken {b.taken:g}")
+                    numbers=f"invested 0; taken {_n(b.taken)}")
 
 
 LATE_BANKING = Rule(
@@ -134,10 +142,10 @@ def _one_level_only(ctx: RuleContext):
         if people and lvl not in reached:
             word = {"senior": "seniors", "peer": "peers", "junior": "juniors"}[lvl.value]
             yield Hit(
-                message=(f"no exchange with {word} in the last {ctx.config.window_weeks} weeks, although your journal "
+                message=(f"no exchange with {word} in the last {plural(ctx.config.window_weeks, 'week')}, although your journal "
                          f"lists {len(people)} ({', '.join(p.name for p in people[:4])}{'…' if len(people) > 4 else ''})"),
                 people=tuple(p.id for p in people),
-                numbers=f"0 exchanges with {word}; {len(touched)} people reached at other levels")
+                numbers=f"0 exchanges with {word}; {plural(len(touched), 'person', 'people')} reached at other levels")
 
 
 ONE_LEVEL_ONLY = Rule(
