@@ -497,9 +497,10 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
         ask = Suggestion("asked", p, n, f"A conversation with {n} about backing your next initiative",
                          f"You have a steady two-way relationship with {n}, a senior: the ground for sponsorship.")
     else:
-        givers = sorted((b for b in balances if b.invested > b.taken and b.person not in planned_ask
-                         and (give is None or b.person != give.person)),
-                        key=lambda b: (-(b.invested - b.taken), b.person))
+        # someone other than this week's give if possible; the same person if nobody else fits
+        givers = sorted((b for b in balances if b.invested > b.taken and b.person not in planned_ask),
+                        key=lambda b: (give is not None and b.person == give.person,
+                                       -(b.invested - b.taken), b.person))
         if givers:
             b = givers[0]
             n = people[b.person].name

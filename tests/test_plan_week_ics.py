@@ -125,3 +125,13 @@ def test_build_writes_plan_ics_and_links_it(tmp_path):
     summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
     assert any("Henrik Dahl" in s for s in summaries)       # the example's planned ask for 2026-12-01
     assert 'href="plan.ics"' in (dest / "site" / "index.html").read_text()
+
+
+def test_plan_suggests_an_ask_even_with_a_single_colleague(tmp_path):
+    (tmp_path / "journal").mkdir()
+    (tmp_path / "journal" / "people.yaml").write_text("priya: {name: Priya Shah, level: peer}\n")
+    (tmp_path / "journal" / "log.yaml").write_text("- {date: 2026-11-27, with: priya, gave: Reviewed her deck}\n")
+    code, out, _ = _run(["plan", "--project", str(tmp_path), "--as-of", "2026-11-27"])
+    assert code == 0
+    ask = next(l for l in out.splitlines() if l.strip().startswith("Ask:"))
+    assert "Priya Shah" in ask
