@@ -7,8 +7,10 @@
   so a person keeps their pseudonym in every later report, even when people are
   added.
 - `Scrubber` replaces every way the journal writes a person — full name, each part
-  of it, aliases, id — in any case and with possessives, longest first, by whole
-  words, with their pseudonym.
+  of it, aliases, id — in any case, with possessives, with either apostrophe (' or ’)
+  and with or without accents, longest first, by whole words, with their pseudonym.
+  The level words (senior, peer, junior, external) are never terms: pseudonyms are
+  made of them.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -110,26 +113,55 @@ def pseudonyms(people: Mapping[str, Person], state_dir: Path, style: str = "pseu
     return out
 
 
+_APOSTROPHES = "'’ʼ‘"
+
+
+def _key(term: str) -> str:
+    """How a term is looked up: lower case, any apostrophe written as '."""
+    t = unicodedata.normalize("NFC", term).lower()
+    for a in _APOSTROPHES[1:]:
+        t = t.replace(a, "'")
+    return t
+
+
+def _unaccented(term: str) -> str:
+    """'Siobhán' -> 'Siobhan': the term with its combining marks dropped."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", term)
+                                                if not unicodedata.combining(c)))
+
+
+def _term_regex(term: str) -> str:
+    """The escaped term, every apostrophe matching both ' and ’ (and ʼ, ‘)."""
+    return "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in term)
+
+
 @dataclass(frozen=True)
 class Scrubber:
     pattern: re.Pattern | None
-    lookup: Mapping[str, str]   # lower-case term -> replacement
+    lookup: Mapping[str, str]   # _key(term) -> replacement
+    shield: re.Pattern | None = None   # the pseudonyms themselves: never rewritten, never a leak
 
     @classmethod
     def for_people(cls, people: Mapping[str, Person], names: Mapping[str, str]) -> "Scrubber":
         terms: dict[str, str] = {}
 
         def add(term: str, pid: str) -> None:
-            t = term.strip()
-            if len(t) < 2 or t.lower() in GENERIC:
+            t = unicodedata.normalize("NFC", term.strip())
+            # level words are what pseudonyms are made of ("Junior A"): a person called "Junior
+            # Santos" is still hidden by "Santos" and the full name
+            if len(t) < 2 or t.lower() in GENERIC or t.lower() in _LEVEL_WORD:
                 return
             # a term shared by two people (two Priyas) maps to the first; both stay hidden
-            terms.setdefault(t.lower(), names[pid])
+            for variant in (t, _unaccented(t)):
+                if len(variant) >= 2:
+                    terms.setdefault(_key(variant), names[pid])
 
+        shown: set[str] = set()
         for pid in sorted(people):
             p = people[pid]
             if names.get(pid) == p.name:
                 continue  # the names profile keeps real names
+            shown.add(names[pid])
             add(p.name, pid)
             add(pid, pid)
             add(pid.replace("-", " "), pid)
@@ -137,26 +169,51 @@ class Scrubber:
                 add(part, pid)
             for alias in p.aliases:
                 add(alias, pid)
+        shield = None
+        if shown:
+            alts = "|".join(_term_regex(n) for n in sorted(shown, key=lambda n: (-len(n), n)))
+            shield = re.compile(rf"(?<![\w])(?:{alts})(?![\w])", re.IGNORECASE)
         if not terms:
-            return cls(None, {})
-        alts = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
-        pattern = re.compile(rf"(?<![\w])({alts})(?:(['’]s)|(['’]))?(?![\w])", re.IGNORECASE)
-        return cls(pattern, terms)
+            return cls(None, {}, shield)
+        # longest first, so a full name wins over its parts; pseudonyms are alternatives too, so a
+        # term never matches inside one (they are kept as they are)
+        every = set(terms) | {_key(n) for n in shown}
+        alts = "|".join(_term_regex(t) for t in sorted(every, key=lambda t: (-len(t), t)))
+        pattern = re.compile(rf"(?<![\w])({alts})(?:([{_APOSTROPHES}]s)|([{_APOSTROPHES}]))?(?![\w])",
+                             re.IGNORECASE)
+        return cls(pattern, terms, shield)
 
-    def __call__(self, text: str) -> str:
+    def _normal(self, text: str) -> str:
+        return unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
+
+    def sub(self, text: str) -> tuple[str, int]:
+        """text with every name replaced, and how many were."""
         if not text or self.pattern is None:
-            return text
+            return text, 0
+        count = 0
 
         def repl(m: re.Match) -> str:
-            name = self.lookup[m.group(1).lower()]
+            nonlocal count
+            name = self.lookup.get(_key(m.group(1)))
+            if name is None:  # a pseudonym: left alone
+                return m.group(0)
+            count += 1
             return name + (m.group(2) or m.group(3) or "")
-        return self.pattern.sub(repl, text)
+        return self.pattern.sub(repl, self._normal(text)), count
+
+    def __call__(self, text: str) -> str:
+        return self.sub(text)[0]
 
     def leaks(self, text: str) -> list[str]:
-        """Terms still present in text (a self-check before anything is written)."""
+        """Terms still present in text (a self-check before anything is written).
+
+        The pseudonyms are blanked out first: "Junior A" is not a leak of someone called Junior."""
         if self.pattern is None:
             return []
-        return sorted({m.group(1) for m in self.pattern.finditer(text)})
+        text = self._normal(text)
+        if self.shield is not None:
+            text = self.shield.sub(" ", text)
+        return sorted({m.group(1) for m in self.pattern.finditer(text) if _key(m.group(1)) in self.lookup})
 
 
 def scrub_all(values: Iterable[str], scrub: Scrubber) -> list[str]:

@@ -21,8 +21,9 @@ from reflect.errors import UsageError
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 GITIGNORE = """\
-# reflect: build output and local state (caches, lock, schemas)
+# reflect: build output, shares made for a coach (reflect share) and local state
 site/
+shared/
 .reflect/
 """
 
@@ -239,9 +240,10 @@ def cmd_init(args, con) -> int:
             note = ""
             if rel == ".gitignore":
                 have = {x.strip().strip("/") for x in path.read_text(encoding="utf-8", errors="replace").splitlines()}
-                missing = [p for p in ("site/", ".reflect/") if p.strip("/") not in have]
+                missing = [p for p in ("site/", "shared/", ".reflect/") if p.strip("/") not in have]
                 if missing:
-                    note = f" (consider adding {' and '.join(missing)})"
+                    listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+                    note = f" (consider adding {listed})"
             con.print(f"  exists, kept  {rel}{note}")
             continue
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -35,6 +35,7 @@ SECTION_IDS = {"numbers": "numbers", "questions": "questions", "network": "netwo
                "findings": "findings", "plan": "plan", "trend": "trend", "reflection": "reflection",
                "coach": None, "entries": "entries"}
 MAX_WEEKS = 26
+SCREEN_ONLY = ("entries",)  # sections templates/week.html renders only on screen, never in print
 OWNER_LABEL = "Shared reflection"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -106,34 +107,45 @@ def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
     return [week_of(as_of, week_start)]
 
 
-def sanitise(project: Project, prof: ShareProfile, weeks: list[str]) -> tuple[Project, Manifest, list[str]]:
-    """A copy of the project with only what this profile may share; and the texts that must not appear."""
+def sanitise(project: Project, prof: ShareProfile, weeks: list[str],
+             names: dict[str, str] | None = None) -> tuple[Project, Manifest, list[str]]:
+    """A copy of the project with only what this profile may share; and the texts that must not appear.
+
+    Every person in the copy is called by `names` (their pseudonym) and has no aliases, note or
+    team, so charts and templates never see a real name (a chart that shortens "Maximiliana
+    Featherstonehaugh" to "Maximiliana Feath…" would otherwise leave a fragment no scrubber
+    recognises).  Free text (descriptions, notes, reflections) still carries real names: the
+    caller scrubs those.  The manifest counts only what is dated in the shared weeks."""
+    from reflect.report import week_of
+
     j = project.journal
     manifest = Manifest(profile="", people_style=prof.people, weeks=weeks)
+    in_weeks = set(weeks)
     withheld_texts: list[str] = []
     people = {}
     for pid, p in j.people.items():
         if p.note:
             manifest.person_notes_withheld += 1
             withheld_texts.append(p.note)
-        people[pid] = dataclasses.replace(p, note="", team="")
+        shown = names.get(pid, p.name) if names is not None else p.name
+        people[pid] = dataclasses.replace(p, name=shown, aliases=(), note="", team="")
     entries = []
     for e in j.entries:
+        counted = week_of(e.date, project.config.week_start) in in_weeks
         if e.private:
-            manifest.entries_private += 1
+            manifest.entries_private += counted
             withheld_texts.append(e.what)
             if e.note:
                 withheld_texts.append(e.note)
             continue
         if e.note and not prof.notes:
-            manifest.notes_withheld += 1
+            manifest.notes_withheld += counted
             withheld_texts.append(e.note)
             e = e._replace(note="")
         elif e.note:
-            manifest.notes_included += 1
+            manifest.notes_included += counted
+        manifest.entries_included += counted
         entries.append(e)
-    manifest.entries_included = len(entries)
-    in_weeks = set(weeks)
     refl = tuple(r for r in j.reflections if prof.reflection)
     coach = tuple(r for r in j.coach_notes if prof.coach)
     manifest.reflections_included = sum(1 for r in refl if r.week in in_weeks)
@@ -188,12 +200,12 @@ def scrub_html(doc: str, scrub, strip: list[re.Pattern]) -> tuple[str, int]:
     def text(t: str) -> str:
         nonlocal count
         raw = htmllib.unescape(t)
-        new = scrub(raw)
+        new, n = scrub.sub(raw)
         for pat in strip:
             new = pat.sub("", new)
         if new == raw:
             return t
-        count += len(scrub.pattern.findall(raw)) if scrub.pattern else 0
+        count += n
         return htmllib.escape(new, quote=False)
 
     out = []
@@ -238,15 +250,24 @@ def cmd_share(args, con: Console) -> int:
     prof = cfg.share[args.profile]
     as_of = today(args)
     weeks = parse_weeks(args, as_of, cfg.week_start)
-    shared, manifest, withheld = sanitise(project, prof, weeks)
-    manifest.profile = args.profile
+    from reflect.report import week_bounds
+    late = [w for w in weeks if week_bounds(w, cfg.week_start)[0] > as_of]
+    if late:
+        raise UsageError(f"{late[0]} starts after {as_of.isoformat()} (--as-of); a report looks back, not ahead")
     names = pseudonyms(project.journal.people, root / ".reflect", prof.people)
+    # the copy calls everyone by their pseudonym; the scrubber knows the real names for free text
+    shared, manifest, withheld = sanitise(project, prof, weeks, names)
+    manifest.profile = args.profile
     scrub = Scrubber.for_people(project.journal.people, names)
     site = Site(shared, as_of)
     site.person_href.clear()
     wanted = set(prof.sections)
     manifest.sections = tuple(s for s in SECTIONS if s in wanted)
     manifest.sections_left_out = tuple(s for s in SECTIONS if s not in wanted)
+    if not args.html and "entries" in wanted:
+        # the list of entries is a screen-only section of the week page: a PDF never has it
+        manifest.sections = tuple(s for s in manifest.sections if s not in SCREEN_ONLY)
+        manifest.sections_left_out += tuple(f"{s} (HTML only)" for s in SECTIONS if s in SCREEN_ONLY)
     mains, skeleton = [], None
     for week in weeks:
         report = week_report(shared, week, as_of)

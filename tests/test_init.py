@@ -36,7 +36,7 @@ def test_init_empty_folder(tmp_path):
     for rel in CREATED:
         assert (root / rel).is_file(), rel
         assert f"created       {rel}" in out
-    assert {"site/", ".reflect/"} <= set((root / ".gitignore").read_text().split())
+    assert {"site/", "shared/", ".reflect/"} <= set((root / ".gitignore").read_text().split())
     assert TODAY.isoformat() in (root / MONTH_FILE).read_text()
     code, out, err = run_cli(["check", "--project", root])
     assert code == 0, out + err
@@ -123,7 +123,7 @@ def test_unrelated_files_are_left_alone(tmp_path):
     after = snapshot(root)
     for rel, value in before.items():
         assert after[rel] == value, rel
-    assert "exists, kept  .gitignore (consider adding site/ and .reflect/)" in out
+    assert "exists, kept  .gitignore (consider adding site/, shared/ and .reflect/)" in out
     assert not (root / ".git").exists()
     assert run_cli(["check", "--project", root])[0] == 0
 
@@ -178,3 +178,17 @@ def test_add_after_init(tmp_path):
     assert code == 0, err
     assert month.read_bytes().startswith(old)
     assert run_cli(["check", "--project", root])[0] == 0
+
+
+def test_gitignore_keeps_shares_out_of_git(tmp_path):
+    """`reflect share` writes to shared/ by default: a coach's copy is not part of the journal's history."""
+    root = tmp_path / "p"
+    code, _, err = run_cli(["init", root, "--owner", "Me", "--no-git"])
+    assert code == 0, err
+    assert "shared/" in (root / ".gitignore").read_text().splitlines()
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+        (root / "shared").mkdir()
+        (root / "shared" / "coach-2026-W48.pdf").write_bytes(b"%PDF-")
+        ignored = subprocess.run(["git", "check-ignore", "-q", "shared/coach-2026-W48.pdf"], cwd=root)
+        assert ignored.returncode == 0

@@ -44,7 +44,11 @@ def served(tmp_path):
         yield proc, f"http://127.0.0.1:{m.group(1)}", tmp_path
     finally:
         if proc.poll() is None:
-            proc.kill()
+            proc.terminate()  # SIGTERM: the server removes its temp folder
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         proc.wait(timeout=10)
 
 
@@ -99,3 +103,166 @@ def test_loopback_detection():
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.1.2.3")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.org")
+
+
+def _raw_get(base: str, host: str) -> str:
+    import socket
+
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data.decode("utf-8", "replace")
+
+
+def test_answers_only_to_a_loopback_host_header(served):
+    proc, base, _ = served
+    port = base.rsplit(":", 1)[1]
+    reply = _raw_get(base, "evil.example.com")
+    assert reply.startswith("HTTP/1.0 421") or reply.startswith("HTTP/1.1 421"), reply[:200]
+    assert "Alex Rivera" not in reply
+    assert " 421" in _raw_get(base, f"evil.example.com:{port}").split("\r\n", 1)[0]
+    assert " 421" in _raw_get(base, "localhost:1").split("\r\n", 1)[0]  # not the bound port
+    for host in ("127.0.0.1", f"127.0.0.1:{port}", "localhost", f"LOCALHOST:{port}", "[::1]", f"[::1]:{port}"):
+        assert _raw_get(base, host).split("\r\n", 1)[0].endswith("200 OK"), host
+
+
+def test_host_check_rules():
+    from reflect.serve import host_allowed
+
+    assert host_allowed("127.0.0.1:8000", 8000) and host_allowed("localhost", 8000) and host_allowed("[::1]:8000", 8000)
+    assert host_allowed("127.0.0.2:8000", 8000, "127.0.0.2")
+    assert not host_allowed("evil.example.com", 8000) and not host_allowed("127.0.0.1.evil.example.com", 8000)
+    assert not host_allowed("127.0.0.1:9999", 8000)
+
+
+def test_sigterm_stops_and_removes_the_temp_folder(served):
+    import glob
+    import tempfile
+
+    proc, base, _ = served
+    _get(base + "/")
+    mine = os.path.join(tempfile.gettempdir(), f"reflect-serve-{proc.pid}-*")
+    assert glob.glob(mine), "the preview's temp folder is named after its process"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert "Traceback" not in proc.stderr.read()
+    assert not glob.glob(mine)
+
+
+def _console():
+    import io
+
+    from reflect.console import Console
+
+    return Console(out=io.StringIO(), err=io.StringIO(), color=False)
+
+
+def _copy_example(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "journal", tmp_path / "journal")
+    shutil.copy(REPO / "reflect.yaml", tmp_path / "reflect.yaml")
+    return tmp_path
+
+
+def test_the_report_date_comes_from_the_caller_at_each_rebuild(tmp_path):
+    import datetime as dt
+
+    from reflect.serve import Preview
+
+    root = _copy_example(tmp_path)
+    days = [dt.date(2026, 11, 27), dt.date(2026, 12, 2)]
+    calls = []
+
+    def today():
+        calls.append(1)
+        return days[len(calls) - 1]
+    preview = Preview(root, today, _console())
+    try:
+        preview.rebuild()
+        assert preview.error_html is None
+        assert (preview.site / "weeks" / "2026-W48.html").is_file()
+        assert not (preview.site / "weeks" / "2026-W49.html").exists()
+        preview.rebuild()  # the next day: the preview moves on without a restart
+        assert preview.error_html is None and len(calls) == 2
+        assert (preview.site / "weeks" / "2026-W49.html").is_file()
+    finally:
+        preview.stop()
+    assert not preview.tmp.exists()
+
+
+def test_watches_the_configured_journal_folder(tmp_path):
+    import datetime as dt
+
+    from reflect.serve import Preview
+
+    root = tmp_path
+    shutil.copytree(REPO / "journal", root / "notes")
+    (root / "reflect.yaml").write_text((REPO / "reflect.yaml").read_text() + "\njournal: notes\n")
+    (root / "journal").mkdir()  # a decoy: not the journal
+    preview = Preview(root, lambda: dt.date(2026, 11, 27), _console())
+    try:
+        before = preview.signature()
+        assert any("/notes/" in item[0] for item in before)
+        (root / "journal" / "x.yaml").write_text("[]\n")
+        assert preview.signature() == before
+        with (root / "notes" / "2026" / "11.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("\n- {date: 2026-11-26, with: dana, gave: Noticed in notes}\n")
+        assert preview.signature() != before
+    finally:
+        preview.stop()
+
+
+def test_any_rebuild_failure_is_shown_and_the_watcher_lives_on(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import reflect.build
+    from reflect.serve import Preview
+
+    root = _copy_example(tmp_path)
+    preview = Preview(root, lambda: dt.date(2026, 11, 27), _console())
+    try:
+        # a broken project template: the page says so, with the file and line
+        (root / "templates").mkdir()
+        (root / "templates" / "week.html").write_text("{{ 1/0 }}\n")
+        preview.rebuild()
+        assert "templates/week.html:1" in preview.error_html and "division by zero" in preview.error_html
+        # anything else that goes wrong in a rebuild: shown too, never a dead watcher
+        def boom(*a, **kw):
+            raise RuntimeError("something unexpected")
+        monkeypatch.setattr(reflect.build, "build_site", boom)
+        (root / "templates" / "week.html").unlink()
+        preview.start()
+        assert "RuntimeError: something unexpected" in preview.error_html
+        v = preview.version
+        monkeypatch.undo()
+        with (root / "journal" / "2026" / "11.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("\n- {date: 2026-11-26, with: dana, gave: After the failure}\n")
+        _wait(lambda: preview.version > v)
+        assert preview._thread.is_alive()
+        _wait(lambda: preview.error_html is None)
+    finally:
+        preview.stop()
+
+
+def test_servers_for_each_family_leave_the_base_class_alone(tmp_path):
+    import datetime as dt
+    import socket
+
+    from reflect import serve
+
+    preview = serve.Preview(tmp_path, lambda: dt.date(2026, 11, 27), _console())
+    try:
+        try:
+            six = serve.make_server("::1", 0, preview)
+        except OSError as exc:
+            pytest.skip(f"no IPv6 loopback here: {exc}")
+        six.server_close()
+        assert six.address_family == socket.AF_INET6
+        assert serve._Server.address_family == socket.AF_INET
+        four = serve.make_server("127.0.0.1", 0, preview)
+        four.server_close()
+        assert four.address_family == socket.AF_INET
+    finally:
+        preview.stop()

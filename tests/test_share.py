@@ -106,7 +106,9 @@ def _text_of_html(path: Path) -> str:
 def test_html_share_has_no_real_names_private_entries_or_paths(tmp_path):
     root = _project(tmp_path)
     out = tmp_path / "out" / "share.html"
-    code, stdout, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "-o", str(out)])
+    # W47 holds the private entry, W48 the reflection and the coach note
+    code, stdout, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--weeks", "2026-W47..2026-W48",
+                              "--html", "-o", str(out)])
     assert code == 0, err
     text = _text_of_html(out)
     assert not REAL.findall(text), sorted(set(REAL.findall(text)))
@@ -204,3 +206,114 @@ def test_coach_notes_appear_in_their_week_on_the_site(tmp_path):
     w47 = (root / "site" / "weeks" / "2026-W47.html").read_text()
     assert "From your coach" in w48 and "what would you ask him for next" in w48
     assert "what would you ask him for next" not in w47
+
+
+def _share_html(root: Path, out: Path, *extra: str):
+    return _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "-o", str(out), *extra])
+
+
+def test_a_long_name_leaves_no_fragment_in_charts(tmp_path):
+    # charts shorten long names ("Maximiliana Feath…"): they must only ever see the pseudonym
+    people = PEOPLE + "max:\n  name: Maximiliana Featherstonehaugh-Winterbottom\n  level: peer\n"
+    entries = ENTRIES + "".join(
+        f"- date: 2026-11-{d}\n  with: max\n  gave: Helped with the quarterly numbers\n" for d in (23, 24, 25, 26))
+    root = _project(tmp_path)
+    (root / "journal" / "people.yaml").write_text(people)
+    (root / "journal" / "2026-11.yaml").write_text(entries)
+    out = tmp_path / "share.html"
+    code, _, err = _share_html(root, out)
+    assert code == 0, err
+    raw = out.read_text("utf-8")
+    for fragment in ("Feath", "Maximil", "Winterb", "Maximiliana"):
+        assert fragment.lower() not in raw.lower(), fragment
+
+
+def test_curly_apostrophes_and_accents_are_hidden(tmp_path):
+    people = PEOPLE + "siobhan-ob:\n  name: Siobhán O'Brien\n  level: peer\n"
+    entries = ENTRIES + ("- date: 2026-11-24\n  with: siobhan-ob\n  gave: Drafted O’Brien’s memo\n"
+                         "- date: 2026-11-25\n  with: siobhan-ob\n  received: Siobhan sent notes on O’brien's plan\n")
+    root = _project(tmp_path)
+    (root / "journal" / "people.yaml").write_text(people)
+    (root / "journal" / "2026-11.yaml").write_text(entries)
+    out = tmp_path / "share.html"
+    code, _, err = _share_html(root, out)
+    assert code == 0, err
+    raw = out.read_text("utf-8")
+    assert "Drafted " in raw and "memo" in raw
+    assert not re.search(r"brien|siobh", raw, re.IGNORECASE), re.findall(r".{30}(?:brien|siobh).{10}", raw, re.I)
+
+
+def test_scrubber_apostrophes_accents_and_leaks_agree(tmp_path):
+    from reflect.model import Level, Person, Source
+    from reflect.privacy import Scrubber
+
+    people = {"sob": Person(id="sob", name="Siobhán O'Brien", level=Level("peer"), source=Source("people.yaml")),
+              "jun": Person(id="jun", name="Junior Santos", level=Level("junior"), source=Source("people.yaml"))}
+    names = {"sob": "Peer A", "jun": "Junior A"}
+    scrub = Scrubber.for_people(people, names)
+    assert scrub("Drafted O’Brien’s memo") == "Drafted Peer A’s memo"
+    assert scrub("Siobhan and SIOBHÁN and Siobha\u0301n") == "Peer A and Peer A and Peer A"
+    assert scrub("Santos asked Junior A and Peer A") == "Junior A asked Junior A and Peer A"
+    for text in ("O’Brien", "o'brien", "Siobhan", "Siobha\u0301n"):
+        assert scrub.leaks(text), text
+    assert scrub.leaks("Junior A met Peer A, then junior a again") == []
+    assert scrub.leaks("Santos") == ["Santos"]
+
+
+def test_a_name_with_a_level_word_can_be_shared(tmp_path):
+    people = PEOPLE + ("santos:\n  name: Junior Santos\n  level: peer\n"
+                       "peer-review:\n  name: Review Board\n  level: senior\n")
+    entries = ENTRIES + ("- date: 2026-11-24\n  with: santos\n  gave: Paired with Santos on the rollout\n"
+                         "- date: 2026-11-25\n  with: peer-review\n  asked: Time with the peer-review board\n")
+    root = _project(tmp_path)
+    (root / "journal" / "people.yaml").write_text(people)
+    (root / "journal" / "2026-11.yaml").write_text(entries)
+    out = tmp_path / "share.html"
+    code, _, err = _share_html(root, out)
+    assert code == 0, err
+    raw = out.read_text("utf-8")
+    assert "Santos" not in raw and "peer-review" not in raw
+    assert "Paired with " in raw and "Junior A" in raw
+
+
+def test_manifest_counts_only_the_shared_weeks(tmp_path):
+    root = _project(tmp_path)
+    out = tmp_path / "w48.html"
+    code, stdout, err = _share_html(root, out, "2026-W48")
+    assert code == 0, err
+    # W48 has two entries (24th, 25th), neither private nor with a note; W47 has five, one private
+    assert "entries: 2 included, 0 withheld as private" in stdout
+    assert "entry notes: 0 included, 0 withheld" in stdout
+    out = tmp_path / "w47.html"
+    code, stdout, err = _share_html(root, out, "2026-W47")
+    assert code == 0, err
+    assert "entries: 4 included, 1 withheld as private" in stdout
+    assert "entry notes: 0 included, 1 withheld" in stdout
+    assert "sections: numbers, questions, network, homework, findings, plan, trend, reflection, coach, entries" \
+        in stdout
+
+
+@pytest.mark.pdf
+def test_pdf_manifest_does_not_claim_the_screen_only_entries(tmp_path):
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError) as exc:
+        pytest.skip(f"WeasyPrint cannot load here: {exc}")
+    root = _project(tmp_path)
+    out = tmp_path / "share.pdf"
+    code, stdout, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "-o", str(out)])
+    assert code == 0, err
+    sections = next(l for l in stdout.splitlines() if "sections:" in l)
+    assert "entries (HTML only)" in sections
+    assert ", entries" not in sections.split(";")[0]
+    assert "entries (HTML only)" in (tmp_path / "share.pdf.manifest.txt").read_text()
+
+
+def test_share_refuses_a_week_after_as_of(tmp_path):
+    root = _project(tmp_path)
+    code, _, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "2026-W49"])
+    assert code == 2 and "starts after 2026-11-27" in err
+    code, _, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html",
+                         "--weeks", "2026-W47..2026-W50"])
+    assert code == 2 and "2026-W49 starts after" in err
+    assert not (root / "shared").exists()
