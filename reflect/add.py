@@ -26,7 +26,7 @@ from typing import Sequence
 from reflect.config import RHYTHM_HELP, Config, parse_rhythm
 from reflect.errors import Source, UsageError, suggest
 from reflect.journal_write import AddError, commit, entries_in, facts, person_facts, report, writing
-from reflect.loader import ACT_FIELDS, ACTS, PEOPLE_FILE, PERSON_ID, _rel
+from reflect.loader import ACT_FIELDS, ACTS, PEOPLE_FILE, PERSON_ID, _rel, suggest_person
 from reflect.model import Act, Alignment, Entry, Journal, Level, Outcome, Person, Size
 from reflect.scaffold import MONTHS
 from reflect.source import YMap, YSeq, parse_text
@@ -94,18 +94,7 @@ def resolve_people(ids: Sequence[str], people: dict[str, Person]) -> None:
     for pid in ids:
         if pid in people:
             continue
-        hint = suggest(pid, people)
-        if not hint:
-            names = {p.name.lower(): p.id for p in people.values()}
-            names.update({a.lower(): p.id for p in people.values() for a in p.aliases})
-            if pid.lower() in names:
-                hint = f" (did you mean '{names[pid.lower()]}'?)"
-            else:
-                close = suggest(pid.lower(), names)
-                if close:
-                    word = close.split("'")[1]
-                    hint = f" (did you mean '{names[word]}'?)"
-        unknown.append(f"unknown person '{pid}'{hint}")
+        unknown.append(f"unknown person '{pid}'{suggest_person(pid, people)}")
     if unknown:
         raise AddError("; ".join(unknown) + ": add them with --new-person NAME --level LEVEL, or with "
                        "'reflect add person ID --name NAME --level LEVEL'", exit=2)

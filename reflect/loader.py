@@ -472,6 +472,19 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
                  act_source=c.src(fields[act][0]), **kw)
 
 
+def suggest_person(pid: str, people: dict) -> str:
+    """' (did you mean 'id'?)' for an unknown person: by id, else by a name or alias written instead."""
+    hint = suggest(pid, people)
+    if hint:
+        return hint
+    names = {p.name.lower(): p.id for p in people.values()}
+    names.update({a.lower(): p.id for p in people.values() for a in p.aliases})
+    if pid.lower() in names:
+        return f" (did you mean '{names[pid.lower()]}'?)"
+    close = suggest(pid.lower(), names)
+    return f" (did you mean '{names[close.split(chr(39))[1]]}'?)" if close else ""
+
+
 def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:
     items = [node] if isinstance(node, YScalar) else list(node.items) if isinstance(node, YSeq) else None
     if items is None or not items:
@@ -486,13 +499,8 @@ def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:
             continue
         pid = it.value
         if pid not in people:
-            hint = suggest(pid, people)
-            if not hint:
-                by_name = {p.name.lower(): p.id for p in people.values()}
-                by_name.update({a.lower(): p.id for p in people.values() for a in p.aliases})
-                if pid.lower() in by_name:
-                    hint = f" (did you mean '{by_name[pid.lower()]}'?)"
-            c.err(it, "person", f"unknown person '{pid}'{hint}; add them to people.yaml or fix the id")
+            c.err(it, "person", f"unknown person '{pid}'{suggest_person(pid, people)}; "
+                                "add them to people.yaml or fix the id")
             ok = False
             continue
         if pid not in out:
