@@ -39,7 +39,6 @@ WEEK_FINDINGS = 12      # findings on a week page and in its PDF (strengths firs
 INDEX_FINDINGS = 20     # findings on the dashboard
 PRINT_EVIDENCE = 4      # evidence references per finding in the PDF (the page has them all)
 PRINT_RHYTHMS = 4       # rhythm strips in the PDF
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEK_SECTIONS = ("1. The week in numbers", "2. The three questions", "3. Your reciprocity network",
                  "4. This week’s two relationships", "5. Findings", "6. Your plan",
                  "7. The trend over 12 weeks", "8. Reflection and prompts")
@@ -460,12 +459,9 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
             "people.html", "people/index.html", "people", "People", as_of, people=rows,
             people_by_level=[(lv, g) for lv, g in by_level if g]).encode())
 
-        # the list of weeks
-        week_counts: dict[str, int] = {}
-        from reflect.report import week_of
-        for e in project.journal.entries:
-            w = week_of(e.date, cfg.week_start)
-            week_counts[w] = week_counts.get(w, 0) + 1
+        # the list of weeks (counts from the dashboard's index, which is made once)
+        index = site_index(project, as_of, current, site.findings)
+        week_counts = dict(index.weeks)
         week_rows = []
         for w in reversed(weeks):
             s, e = week_bounds(w, cfg.week_start)
@@ -475,7 +471,6 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
                                                      as_of, weeks=week_rows, pdf_weeks=pdf_weeks).encode())
 
         # dashboard
-        index = site_index(project, as_of, current, site.findings)
         nodes = site.nodes(current.network, "index.html")
         ctx = site.week_context(current, None, "index.html")
         dash_charts = dict(ctx["charts"], network=site.network_chart(nodes, "dash-net"),
@@ -740,14 +735,15 @@ def cmd_build(args, con: Console) -> int:
 
 
 def parse_week(text: str) -> str:
-    m = WEEK_RE.match(text.strip())
-    if not m:
-        raise UsageError(f"'{text}' is not a week like 2026-W48")
-    try:
-        dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-    except ValueError:
-        raise UsageError(f"'{text}': {m.group(1)} has no week {int(m.group(2))}") from None
-    return f"{m.group(1)}-W{m.group(2)}"
+    from reflect.model import ISO_WEEK, parse_week as iso
+
+    week = iso(text)
+    if week is None:
+        m = ISO_WEEK.match(text.strip())
+        if not m:
+            raise UsageError(f"'{text}' is not a week like 2026-W48")
+        raise UsageError(f"'{text}': {m.group(1)} has no week {int(m.group(2))}")
+    return week
 
 
 def cmd_report(args, con: Console) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from reflect import __version__
 from reflect.console import Console
 from reflect.errors import UsageError
+from reflect.model import DATE_MAX, DATE_MIN  # the range the journal itself accepts
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -24,7 +25,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
 
 
-DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def _date(text: str) -> dt.date:

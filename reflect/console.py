@@ -51,6 +51,19 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def plural(n: int | float, word: str, many: str | None = None) -> str:
-    n_s = f"{n:g}" if isinstance(n, float) else str(n)
-    return f"{n_s} {word if n == 1 else (many or word + 's')}"
+def fmt_weight(value) -> str:
+    """3.0 -> '3', 2.5 -> '2.5', 1.333 -> '1.3': a weight (or any count) as people read it."""
+    if value.__class__ is int:
+        return str(value)
+    try:
+        v = round(float(value), 1)
+    except (TypeError, ValueError):
+        return str(value)
+    s = f"{v:.1f}"
+    s = s[:-2] if s.endswith(".0") else s
+    return "0" if s == "-0" else s
+
+
+def plural(n, word: str, many: str | None = None) -> str:
+    """plural(3, "give") -> '3 gives'; plural(1, "person", "people") -> '1 person'."""
+    return f"{fmt_weight(n)} {word if n == 1 else (many or word + 's')}"

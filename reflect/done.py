@@ -15,7 +15,7 @@ from pathlib import Path
 from reflect.console import plural
 from reflect.errors import UsageError, suggest
 from reflect.journal_write import AddError, commit, entries_in, facts, load_valid, report, writing
-from reflect.model import Act, Entry, Journal
+from reflect.model import Act, Entry, Journal, week_bounds, week_of
 from reflect.source import parse_text
 from reflect.yamltext import Editor, find_map
 
@@ -43,8 +43,6 @@ def open_items(journal: Journal, as_of: dt.date, week_start: str = "monday") -> 
 
 def _week(as_of: dt.date, week_start: str = "monday") -> tuple[dt.date, dt.date]:
     """The first and last day of `as_of`'s report week (weeks start on `week_start`)."""
-    from reflect.report import week_bounds, week_of
-
     return week_bounds(week_of(as_of, week_start), week_start)
 
 
@@ -149,7 +147,6 @@ def cmd_done(args, con) -> int:
 
 
 def _print_list(con, journal: Journal, as_of: dt.date, week_start: str = "monday") -> None:
-    from reflect.report import week_of
 
     items = open_items(journal, as_of, week_start)
     first, last = _week(as_of, week_start)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from reflect.config import RHYTHM_HELP, Config, parse_rhythm
 from reflect.errors import Diagnostic, Source, suggest
-from reflect.model import (Act, Alignment, Entry, Journal, Level, Outcome, Person, Reflection, Size,
-                           iso_week)
+from reflect.model import (DATE_MAX, DATE_MIN, ISO_WEEK, Act, Alignment, Entry, Journal, Level,  # noqa: F401
+                           Outcome, Person, Reflection, Size, iso_week, parse_week)
 from reflect import filecache
 from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, parse_bytes, read_bytes
 
@@ -34,11 +34,7 @@ ACT_FIELDS = {
 ALL_FIELDS = COMMON_FIELDS + ACTS + tuple(ACT_FIELDS)
 PERSON_FIELDS = ("name", "level", "team", "alignment", "rhythm", "aliases", "note")
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 2026-W48-1
-# Dates outside this range are typos (0026-11-02), and date arithmetic on them
-# (windows, grace periods) would overflow: refuse them with their position.
-DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 class _Collector:
@@ -370,13 +366,8 @@ def _load_markdown(c, root, parsed, people, kind, entries, reflections, coach) -
 
 def _week(c, node) -> str | None:
     v = node.value if isinstance(node, YScalar) else ""
-    m = WEEK.match(v)
-    if m:
-        try:
-            dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-            return v
-        except ValueError:
-            pass
+    if ISO_WEEK.match(v) and parse_week(v):
+        return v
     c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))}, got '{v or '…'}'")
     return None
 

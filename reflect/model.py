@@ -6,6 +6,7 @@ every later stage only reads them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -134,3 +135,36 @@ def week_start(week: str) -> dt.date:
     """Monday of an ISO week 'YYYY-Www'."""
     y, w = week.split("-W")
     return dt.date.fromisocalendar(int(y), int(w), 1)
+
+
+# Dates outside this range are typos (0026-11-02), and date arithmetic on them
+# (windows, grace periods) would overflow: the loader and the CLI refuse them.
+DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def parse_week(text: str) -> str | None:
+    """'2026-W48' if `text` names a real ISO week (surrounding blanks allowed), else None."""
+    m = ISO_WEEK.match(text.strip())
+    if not m:
+        return None
+    try:
+        dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        return None
+    return f"{m.group(1)}-W{m.group(2)}"
+
+
+def week_bounds(week: str, week_start_day: str = "monday") -> tuple[dt.date, dt.date]:
+    """First and last day of a report week (weeks start on Monday, or on the Sunday before)."""
+    first = week_start(week)
+    if week_start_day == "sunday":
+        first -= dt.timedelta(days=1)
+    return first, first + dt.timedelta(days=6)
+
+
+def week_of(d: dt.date, week_start_day: str = "monday") -> str:
+    """The report week a date belongs to (a Sunday belongs to the next week when weeks start on Sunday)."""
+    if week_start_day == "sunday" and d.weekday() == 6:
+        d += dt.timedelta(days=1)
+    return iso_week(d)

@@ -7,7 +7,7 @@ from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today
 from reflect.console import Console, plural
 from reflect.errors import UsageError
 from reflect.ledger import is_ask, is_give
-from reflect.model import Act, Severity
+from reflect.model import Act, Severity, parse_week
 from reflect.report import week_bounds, week_of, week_report
 
 WIDTH = 80
@@ -101,11 +101,10 @@ def cmd_week(args, con: Console) -> int:
     if project is None:
         return EXIT_FAIL
     as_of = today(args)
-    week = args.week or week_of(as_of, project.config.week_start)
-    try:
-        start, end = week_bounds(week, project.config.week_start)
-    except ValueError:
-        raise UsageError(f"'{week}' is not an ISO week like 2026-W48") from None
+    week = parse_week(args.week) if args.week else week_of(as_of, project.config.week_start)
+    if week is None:
+        raise UsageError(f"'{args.week}' is not an ISO week like 2026-W48")
+    start, end = week_bounds(week, project.config.week_start)
     r = week_report(project, week, as_of)
     out = con.print
     out(con.style(f"{r.owner} · {r.week} · {start:%d %b} – {end:%d %b %Y}", "bold"))

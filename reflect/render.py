@@ -31,6 +31,8 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
                     TemplateError, TemplateNotFound, TemplateSyntaxError, pass_context)
 from markupsafe import Markup, escape
 
+from reflect.console import fmt_weight, plural  # filters `weight` and `plural`: one formatter for the tool
+
 __all__ = ["TemplateProblem", "theme_dir", "project_templates", "make_env", "render_page", "markdown",
            "rel_url", "fmt_date", "fmt_weight", "plural"]
 
@@ -164,21 +166,6 @@ def fmt_date(value: Any, style: str = "long") -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def fmt_weight(value: Any) -> str:
-    """3.0 -> '3', 2.5 -> '2.5', 1.333 -> '1.3'; the weight of favours as people read it."""
-    try:
-        v = round(float(value), 1)
-    except (TypeError, ValueError):
-        return str(value)
-    s = f"{v:.1f}"
-    s = s[:-2] if s.endswith(".0") else s
-    return "0" if s == "-0" else s
-
-
-def plural(n: Any, word: str, many: str | None = None) -> str:
-    """`3|plural("give")` -> '3 gives'; `1|plural("person", "people")` -> '1 person'."""
-    shown = fmt_weight(n) if isinstance(n, float) else str(n)
-    return f"{shown} {word if n == 1 else (many or word + 's')}"
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)

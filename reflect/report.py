@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reflect.console import plural
+from reflect.console import fmt_weight, plural
 from reflect.ledger import INVESTED, TAKEN, Balance, is_ask, is_give
-from reflect.model import Act, Entry, Outcome, iso_week, week_start
+from reflect.model import Act, Entry, Outcome, iso_week, week_bounds, week_of  # week_bounds, week_of: also imported from here
 from reflect.project import Project
 from reflect.rules import BY_ID, Finding, effective, run_rules
 
@@ -155,7 +155,7 @@ class SiteIndex:
     owner: str
     as_of: dt.date
     current: WeekReport
-    weeks: tuple[tuple[str, int], ...]          # (week, entries), newest first
+    weeks: tuple[tuple[str, int], ...]          # (week, entries) for every week with a page, newest first
     people: tuple[tuple[str, str, str, int], ...]  # (id, name, level, entries), by name
     balances: tuple[tuple[str, str, float, float], ...]  # (id, name, invested, taken)
     findings: tuple[Finding, ...]
@@ -166,23 +166,7 @@ class SiteIndex:
 
 # ---------------------------------------------------------------- helpers
 
-def week_bounds(week: str, week_start_day: str = "monday") -> tuple[dt.date, dt.date]:
-    first = week_start(week)
-    if week_start_day == "sunday":
-        first -= dt.timedelta(days=1)
-    return first, first + dt.timedelta(days=6)
-
-
-def week_of(d: dt.date, week_start_day: str = "monday") -> str:
-    """The report week a date belongs to (a Sunday belongs to the next week when weeks start on Sunday)."""
-    if week_start_day == "sunday" and d.weekday() == 6:
-        d += dt.timedelta(days=1)
-    return iso_week(d)
-
-
-def _n(x: float) -> str:
-    """A weight for a sentence: whole numbers bare, anything else with one decimal."""
-    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+_n = fmt_weight  # a weight in a sentence
 
 
 def _name(project: Project, pid: str) -> str:
@@ -566,12 +550,11 @@ def _person_entries(project, pid):
 
 def site_index(project: Project, as_of: dt.date, current: WeekReport, findings: list[Finding]) -> SiteIndex:
     ledger, journal = project.ledger, project.journal
-    weeks: dict[str, int] = {}
+    counts: dict[str, int] = {}
     for e in journal.entries:
-        if e.date <= as_of + dt.timedelta(days=7):
-            w = week_of(e.date, project.config.week_start)
-            weeks[w] = weeks.get(w, 0) + 1
-    weeks.setdefault(current.week, 0)
+        w = week_of(e.date, project.config.week_start)
+        counts[w] = counts.get(w, 0) + 1
+    weeks = {w: counts.get(w, 0) for w in report_weeks(project, as_of)}  # the weeks that have a page
     per_person: dict[str, int] = {}
     for e in journal.entries:
         for p in e.people:

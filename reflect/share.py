@@ -28,7 +28,7 @@ from reflect.config import SECTIONS, ShareProfile
 from reflect.console import Console, plural
 from reflect.errors import UsageError, suggest
 from reflect.ledger import Ledger
-from reflect.model import Journal
+from reflect.model import Journal, parse_week
 from reflect.project import Project
 
 SECTION_IDS = {"numbers": "numbers", "questions": "questions", "network": "network", "homework": "relationships",
@@ -37,7 +37,6 @@ SECTION_IDS = {"numbers": "numbers", "questions": "questions", "network": "netwo
 MAX_WEEKS = 26
 SCREEN_ONLY = ("entries",)  # sections templates/week.html renders only on screen, never in print
 OWNER_LABEL = "Shared reflection"
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 @dataclasses.dataclass
@@ -78,13 +77,8 @@ def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
     from reflect.report import week_bounds, week_of
 
     def check(w: str) -> str:
-        m = _WEEK.match(w.strip())
-        try:
-            if m:
-                dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-                return w.strip()
-        except ValueError:
-            pass
+        if parse_week(w):
+            return w.strip()
         raise UsageError(f"'{w}' is not an ISO week like 2026-W48")
 
     if args.weeks:

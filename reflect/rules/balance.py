@@ -1,14 +1,13 @@
 """Balance rules: one-way giving, one-way taking, never asking, balanced exchange."""
 from __future__ import annotations
 
-from reflect.console import plural
+from reflect.console import fmt_weight, plural
 from reflect.ledger import INVESTED
 from reflect.model import Act, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
-def _n(x: float) -> str:
-    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+_n = fmt_weight
 
 
 def _ratio(a: float, b: float) -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 
 from reflect.console import plural
 from reflect.ledger import INVESTED, is_ask, is_give
-from reflect.model import Act, Severity
+from reflect.model import Act, Severity, week_bounds, week_of
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
@@ -58,7 +58,6 @@ FADING_RELATIONSHIP = Rule(
 
 
 def _week_gives(ctx: RuleContext, start: dt.date, end: dt.date) -> dict[str, list]:
-    from reflect.report import week_of  # not at import time: reflect.report imports the rules
 
     weeks: dict[str, list] = {}
     for f in ctx.ledger.flows_between(start, end):
@@ -103,17 +102,9 @@ OVER_GIVING = Rule(
     check=_over_giving)
 
 
-def _report_week(as_of: dt.date, week_start: str) -> tuple[dt.date, dt.date]:
-    """The report week containing as_of (Monday start, or Sunday when configured)."""
-    if week_start == "sunday":
-        first = as_of - dt.timedelta(days=(as_of.weekday() + 1) % 7)
-    else:
-        first = as_of - dt.timedelta(days=as_of.weekday())
-    return first, first + dt.timedelta(days=6)
-
-
 def _homework_missing(ctx: RuleContext):
-    first, last = _report_week(ctx.as_of, ctx.config.week_start)
+    ws = ctx.config.week_start
+    first, last = week_bounds(week_of(ctx.as_of, ws), ws)
     if ctx.config.away_days(first, last) >= 5:
         return
     week = list(ctx.ledger.entries_between(first, last))
@@ -121,8 +112,7 @@ def _homework_missing(ctx: RuleContext):
     asks = [e for e in week if is_ask(e)]
     missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
     if missing:
-        from reflect.report import week_of  # not at import time: reflect.report imports the rules
-
+    
         yield Hit(
             message=(f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) has no "
                      f"{' and no '.join(missing)} yet, done or planned"),

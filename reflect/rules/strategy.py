@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reflect.console import plural
+from reflect.console import fmt_weight, plural
 from reflect.ledger import INVESTED
 from reflect.model import Act, Alignment, Level, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
-def _n(x: float) -> str:
-    return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
+_n = fmt_weight
 
 
 def _indiscriminate(ctx: RuleContext):
