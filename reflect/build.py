@@ -18,6 +18,7 @@ PDFs, and writes them:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -226,7 +227,7 @@ class Site:
         return [dict(id=n.id, name=n.name, level=n.level, invested=n.invested, taken=n.taken, fading=n.fading,
                      href=None) for n in network]
 
-    def week_context(self, report, pdf_href: str | None, page_path: str) -> dict:
+    def week_context(self, report, pdf_href: str | None, page_path: str, print_: bool = False) -> dict:
         from reflect import charts
 
         nodes = self.nodes(report.network, page_path)
@@ -239,11 +240,13 @@ class Site:
                                      "Thanks": list(report.trend["thanks"])},
                                     f"Trends over 12 weeks to {report.week}", "trend")
         rhythms = []
-        for n in report.network[:RHYTHM_PEOPLE]:
+        for n in report.network[:PRINT_RHYTHMS if print_ else RHYTHM_PEOPLE]:
             weeks = self.rhythm_weeks(n.id, report.end)
+            summary = charts.rhythm_summary(weeks)
             rhythms.append((n.id, n.name, charts.rhythm_strip(weeks, f"Weekly exchanges with {n.name}",
-                                                             f"rhythm-{n.id}", unit="exchanges"),
-                            charts.rhythm_summary(weeks)))
+                                                             f"rhythm-{n.id}", unit="exchanges",
+                                                             tooltips=not print_, summary=summary),
+                            summary))
         cfg = self.config
         return dict(report=report, pdf_href=pdf_href, findings=report.findings[:WEEK_FINDINGS],
                     findings_more=max(0, len(report.findings) - WEEK_FINDINGS),
@@ -258,23 +261,27 @@ class Site:
         return charts.network(self.config.owner, nodes, prefix)
 
     def rhythm_weeks(self, pid: str, end: dt.date, count: int = 52) -> list[tuple[str, int]]:
+        """(ISO week, exchanges with `pid` that week up to `end`) for the `count` weeks ending with end's week."""
         from bisect import bisect_left, bisect_right
 
-        from reflect.model import iso_week
-
-        contacts = sorted(self.project.ledger.contacts(pid, end))
-        monday = end - dt.timedelta(days=end.weekday())
-        out = []
-        for i in range(count - 1, -1, -1):
-            ws = monday - dt.timedelta(days=7 * i)
-            n = bisect_right(contacts, ws + dt.timedelta(days=6)) - bisect_left(contacts, ws)
-            out.append((iso_week(ws), n))
-        return out
+        contacts = self.project.ledger.contacts(pid)   # sorted dates
+        return [(label, bisect_right(contacts, last if last < end else end) - bisect_left(contacts, first))
+                for first, last, label in _week_spans(end - dt.timedelta(days=end.weekday()), count)]
 
     def week_page(self, report, pdf_href: str | None, print_: bool = False) -> str:
         page_path = f"weeks/{report.week}.html"
         return self.render("week.html", page_path, "weeks", f"Weekly homework {report.week}", report.as_of,
-                           print_=print_, **self.week_context(report, pdf_href, page_path))
+                           print_=print_, **self.week_context(report, pdf_href, page_path, print_))
+
+
+@functools.lru_cache(maxsize=64)
+def _week_spans(monday: dt.date, count: int) -> tuple[tuple[dt.date, dt.date, str], ...]:
+    """(Monday, Sunday, ISO week) of the `count` weeks ending with `monday`'s, oldest first: the
+    same 52 for the six rhythm strips of a page, so made once per page."""
+    from reflect.model import iso_week
+
+    starts = [monday - dt.timedelta(days=7 * i) for i in range(count - 1, -1, -1)]
+    return tuple((ws, ws + dt.timedelta(days=6), iso_week(ws)) for ws in starts)
 
 
 def network_summary(network, window_weeks: int) -> str:

@@ -38,8 +38,7 @@ def _n(x: float) -> str:
     """A number for SVG or for people: one decimal at most, no '-0', no '.0'."""
     if x.__class__ is int:  # the common case, and the cheap one
         return str(x)
-    v = round(float(x), 1)
-    s = f"{v + 0.0:.1f}"
+    s = f"{float(x):.1f}"   # correctly rounded, like round(x, 1)
     s = s[:-2] if s.endswith(".0") else s
     return "0" if s == "-0" else s
 
@@ -56,9 +55,15 @@ def _v(x: object) -> float:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_PLAIN = re.compile("[^<>&'\"\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*")
+
+
 def _e(text: object) -> str:
     """Escaped for XML text and attributes; characters XML cannot carry are dropped."""
-    return str(escape(_NOT_XML.sub("", str(text))))
+    s = str(text)
+    if _PLAIN.fullmatch(s):   # most labels: nothing to escape or drop (one scan in C)
+        return s
+    return str(escape(_NOT_XML.sub("", s)))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -158,17 +163,32 @@ def _hits_segment(box: Box, seg: Seg) -> bool:
     return t0 <= t1
 
 
-def _free(box: Box, boxes: list[Box], segs: list[Seg] | None) -> bool:
+def _seg_bounds(seg: Seg) -> tuple[float, float, float, float, Seg]:
+    """A segment with its bounding box grown by half its width, for `_free`'s quick rejection."""
+    x1, y1, x2, y2, w = seg
+    return (min(x1, x2) - w / 2, min(y1, y2) - w / 2, max(x1, x2) + w / 2, max(y1, y2) + w / 2, seg)
+
+
+def _free(box: Box, boxes: list[Box], segs: list[tuple[float, float, float, float, Seg]] | None) -> bool:
+    """Is the label box inside the canvas and clear of every box and (if given) every link?
+    Plain loops, not any(...): this runs ~100 times per label, 24 labels per chart."""
     x0, y0, x1, y1 = box
     if x0 < 2 or x1 > _NW - 2 or y0 < 2 or y1 > _NH - 48:
         return False
-    if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in boxes):
-        return False
-    return not segs or not any(_hits_segment(box, s) for s in segs)
+    for b in boxes:
+        if x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
+            return False
+    if segs:
+        for sx0, sy0, sx1, sy1, seg in segs:
+            if sx1 < x0 or sx0 > x1 or sy1 < y0 or sy0 > y1:   # the link's box misses the label's
+                continue
+            if _hits_segment(box, seg):
+                return False
+    return True
 
 
 def _label(name: str, x: float, y: float, c: float, s: float, r: float,
-           boxes: list[Box], segs: list[Seg], italic: bool) -> str:
+           boxes: list[Box], segs: list[tuple[float, float, float, float, Seg]], italic: bool) -> str:
     """Place a node label near its node: first where it crosses nothing, else where it only
     crosses links (then on a paper-coloured backing), shortening it if needed; '' if no room."""
     fs, gap = _LABEL_SIZE, r + 4
@@ -271,12 +291,13 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
                 f'{" (fading)" if fading else ""}</title>{_lane(start, mid, end, colour, w, dash, pid + "-" + key)}</g>')
         drawn.append((d, name, x, y, c, s, r, inv, took, fading))
     nodes_svg = []
+    bounded = [_seg_bounds(seg) for seg in segs]
     for rank, (d, name, x, y, c, s, r, inv, took, fading) in enumerate(drawn):
         level = str(d.get("level")) if d.get("level") in ("senior", "peer", "junior") else "external"
         title = (f"{name} ({level}{', fading' if fading else ''}): you invested {_n(inv)} "
                  f"in {name}; {name} invested {_n(took)} in you")
         ring = ' stroke-dasharray="3 2"' if fading else ""
-        text = _label(name, x, y, c, s, r, boxes, segs, fading) if rank < _MAX_LABELS else ""
+        text = _label(name, x, y, c, s, r, boxes, bounded, fading) if rank < _MAX_LABELS else ""
         node = (f'<g class="node node-{level}{" node-fading" if fading else ""}"><title>{_e(title)}</title>'
                 f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}" fill="{PAPER}" stroke="{INK}" '
                 f'stroke-width="1.5"{ring}/>{text}</g>')
@@ -400,10 +421,6 @@ def balance_bars(rows: list[tuple[str, float, float]], label: str, id_prefix: st
     return _svg(pid, "balance", w, h, label, body)
 
 
-def _level(count: int, thresholds: tuple[int, int, int]) -> int:
-    return sum(count >= t for t in thresholds)
-
-
 def rhythm_summary(weeks: list[tuple[str, int]]) -> str:
     """The text equivalent of a rhythm strip: active weeks, longest run, last active week."""
     if not weeks:
@@ -429,13 +446,19 @@ def _grid_positions(n: int, step: float, per_row: int) -> tuple[tuple[str, str],
 
 
 def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
-                 unit: str = "", thresholds: tuple[int, int, int] = (1, 2, 4)) -> Markup:
+                 unit: str = "", thresholds: tuple[int, int, int] = (1, 2, 4),
+                 tooltips: bool = True, summary: str | None = None) -> Markup:
     """A year of weeks as small squares (a contribution graph in one strip).
 
-    Four shades: none, 1, 2-3, 4+ (`thresholds`), darker = more, each square
-    with its own `<title>`; the chart title carries `rhythm_summary(weeks)`,
-    which the caller can also show as the text alternative.  Rows wrap every
-    53 weeks.
+    Four shades: none, 1, 2-3, 4+ (`thresholds`), darker = more; each week
+    with exchanges is a `<rect>` with its own `<title>` ("2026-W12: 3
+    exchanges"), the empty weeks are one `<path>` (a tooltip saying "0" on
+    every blank square tripled the size of a week page).  The chart title
+    carries `rhythm_summary(weeks)`, which the caller can also show as the
+    text alternative.  Rows wrap every 53 weeks.  `tooltips=False` (paper:
+    nothing to hover) draws every shade as one `<path>`: 4 elements instead of
+    52 for WeasyPrint to parse, style and paint.  `summary`: the caller's
+    `rhythm_summary(weeks)`, if it already has it.
     """
     pid = _pid(id_prefix)
     if not weeks:
@@ -448,18 +471,28 @@ def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
     body = []
     sz = _n(size)
     pos = _grid_positions(len(weeks), size + gap, per_row)
-    for i, (week, count) in enumerate(weeks):
-        c = int(_v(count))
-        lvl = _level(c, thresholds)
-        x, y = pos[i]
-        tip = _e(f"{week}: {c} {unit}".strip())
-        body.append(f'<rect class="rhythm lvl-{lvl}" x="{x}" y="{y}" width="{sz}" height="{sz}" '
-                    f'rx="1.5" fill="{RAMP[lvl]}" stroke="{"#8C8C8C" if lvl == 0 else RAMP[lvl]}" '
-                    f'stroke-width="0.75"><title>{tip}</title></rect>')
+    counts = [count if count.__class__ is int and count >= 0 else int(_v(count)) for _, count in weeks]
+    t1, t2, t3 = thresholds
+    levels = [(c >= t1) + (c >= t2) + (c >= t3) for c in counts]
+    # squares without a tooltip of their own are drawn as one path per shade
+    shapes: dict[int, list[str]] = {}
+    for (x, y), lvl in zip(pos, levels):
+        if lvl == 0 or not tooltips:
+            shapes.setdefault(lvl, []).append(f"M{x} {y}h{sz}v{sz}h-{sz}z")
+    for lvl in sorted(shapes):
+        body.append(f'<path class="rhythm lvl-{lvl}" d="{"".join(shapes[lvl])}" fill="{RAMP[lvl]}" '
+                    f'stroke="{"#8C8C8C" if lvl == 0 else RAMP[lvl]}" stroke-width="0.75"/>')
+    if tooltips:
+        square = [f'" width="{sz}" height="{sz}" rx="1.5" fill="{RAMP[lvl]}" '
+                  f'stroke="{RAMP[lvl]}" stroke-width="0.75"><title>' for lvl in range(4)]
+        for (week, _), c, lvl, (x, y) in zip(weeks, counts, levels, pos):
+            if lvl:
+                tip = _e(f"{week}: {c} {unit}".strip())
+                body.append(f'<rect class="rhythm lvl-{lvl}" x="{x}" y="{y}{square[lvl]}{tip}</title></rect>')
     ty = h - 3
     body += [_text(1, ty, str(weeks[0][0]), 9, "start", "chart-text chart-muted", MUTED),
              _text(w - 1, ty, str(weeks[-1][0]), 9, "end", "chart-text chart-muted", MUTED)]
-    return _svg(pid, "rhythm", w, h, f"{label}: {rhythm_summary(weeks)}", body)
+    return _svg(pid, "rhythm", w, h, f"{label}: {summary if summary is not None else rhythm_summary(weeks)}", body)
 
 
 def trend_lines(weeks: list[str], series: dict[str, list[float]], label: str, id_prefix: str,

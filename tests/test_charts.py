@@ -211,16 +211,39 @@ def test_rhythm_strip_levels_titles_and_summary() -> None:
     weeks = [(f"2026-W{w:02d}", c) for w, c in zip(range(1, 53), [0, 1, 2, 3, 4, 9] * 9)]
     root = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchanges"))
     squares = [r for r in root.iter(SVG + "rect")]
-    assert len(squares) == 52
-    assert {r.get("class") for r in squares} == {"rhythm lvl-0", "rhythm lvl-1", "rhythm lvl-2", "rhythm lvl-3"}
-    assert squares[3].find(SVG + "title").text == "2026-W04: 3 exchanges"
-    assert squares[3].get("class") == "rhythm lvl-2"
+    assert len(squares) == 43                      # one per active week, each with its tooltip
+    assert {r.get("class") for r in squares} == {"rhythm lvl-1", "rhythm lvl-2", "rhythm lvl-3"}
+    assert squares[2].find(SVG + "title").text == "2026-W04: 3 exchanges"
+    assert squares[2].get("class") == "rhythm lvl-2"
+    (empty,) = root.iter(SVG + "path")             # the 9 empty weeks: one path, no tooltips
+    assert empty.get("class") == "rhythm lvl-0" and empty.get("d").count("M") == 9
+    assert empty.get("d").startswith("M1 1h10v10h-10z")   # week 1 (count 0) is the first square
     summary = charts.rhythm_summary(weeks)
     assert summary.startswith("Active in 43 of 52 weeks (2026-W01 to 2026-W52)")
     assert "longest run 5 weeks" in summary
     assert summary in root.find(SVG + "title").text
     assert charts.rhythm_summary([]) == "No weeks to show."
     assert charts.rhythm_summary([("2026-W01", 0)]).startswith("No activity")
+
+
+def test_rhythm_strip_for_paper_draws_the_same_squares_as_one_path_per_shade() -> None:
+    weeks = [(f"2026-W{w:02d}", c) for w, c in zip(range(1, 53), [0, 1, 2, 3, 4, 9] * 9)]
+    screen = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchanges"))
+    paper = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchanges", tooltips=False))
+    assert not list(paper.iter(SVG + "rect"))
+    paths = {p.get("class"): p for p in paper.iter(SVG + "path")}
+    assert sorted(paths) == ["rhythm lvl-0", "rhythm lvl-1", "rhythm lvl-2", "rhythm lvl-3"]
+    on_screen = {p.get("class"): p for p in screen.iter(SVG + "path")}
+    assert paths["rhythm lvl-0"].get("d") == on_screen["rhythm lvl-0"].get("d")
+    for cls, path in paths.items():
+        if cls == "rhythm lvl-0":
+            continue
+        squares = [r for r in screen.iter(SVG + "rect") if r.get("class") == cls]
+        corners = re.findall(r"M([\d.]+) ([\d.]+)h10v10h-10z", path.get("d"))
+        assert corners == [(r.get("x"), r.get("y")) for r in squares]   # same places, same order
+        assert path.get("fill") == squares[0].get("fill")
+    assert paper.find(SVG + "title").text == screen.find(SVG + "title").text  # the summary stays
+    assert len(paper.findall(f".//{SVG}title")) == 1                        # no per-week tooltips
 
 
 def test_trend_lines_small_multiples_share_a_scale() -> None:
