@@ -425,11 +425,18 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     old = out if out.is_dir() else None
     writer = SiteWriter(tmp, old)
     writer.write(MARKER, MARKER_TEXT.encode(), count=False)  # first: a crashed build's folder is ours
+    pool = None
     try:
         weeks = report_weeks(project, as_of)
         # the latest `pdf_weeks` weeks (reflect.yaml; 0: all) get a PDF; `reflect report WEEK` makes any other
         pdf_weeks = tuple(weeks[-cfg.pdf_weeks:] if cfg.pdf_weeks else weeks) if pdf else ()
         summary.pdf_weeks = pdf_weeks
+        if pdf_weeks:
+            from reflect.pdf import PdfPool
+
+            pool = PdfPool(site.roots, [site.stylesheet], site.theme.as_uri() + "/")
+            if len(weeks) < PARALLEL_WEEKS:   # pages render on one core: WeasyPrint loads on the other meanwhile
+                pool.start(1)
         css = site.stylesheet.read_bytes()
         writer.write("style.css", css)
 
@@ -506,7 +513,7 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
 
         # PDFs
         if print_jobs:
-            rendered = _pdfs(site, print_jobs, writer, use_cache, tick, summary)
+            rendered = _pdfs(site, print_jobs, writer, use_cache, tick, summary, pool)
             summary.pdfs_rendered = rendered
         summary.pages = sum(1 for f in writer.files if f.endswith(".html"))
         summary.pdfs = sum(1 for f in writer.files if f.endswith(".pdf"))
@@ -518,6 +525,9 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if pool is not None:
+            pool.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -594,7 +604,8 @@ def _forked_map(func, items: list, site: Site, as_of: dt.date, min_items: int = 
         _FORKED_JOB = None
 
 
-def _pdfs(site: Site, jobs: list[tuple[str, str]], writer: SiteWriter, use_cache: bool, tick, summary) -> int:
+def _pdfs(site: Site, jobs: list[tuple[str, str]], writer: SiteWriter, use_cache: bool, tick, summary,
+          pool=None) -> int:
     """Place a PDF for each (week, print html): from the cache, or rendered on two processes."""
     from reflect.pdf import render_many
 
@@ -605,7 +616,8 @@ def _pdfs(site: Site, jobs: list[tuple[str, str]], writer: SiteWriter, use_cache
     todo = [(html, path) for _, html, path in keyed if not (use_cache and path.is_file())]
     if todo:
         tick("pdfs", 0, len(todo))
-        results = render_many(todo, site.roots, stylesheets=[site.stylesheet], base_url=site.theme.as_uri() + "/")
+        results = render_many(todo, site.roots, stylesheets=[site.stylesheet], base_url=site.theme.as_uri() + "/",
+                              pool=pool)
         problems = []
         for r in results:
             if not r.ok or r.errors:
@@ -755,14 +767,30 @@ def parse_week(text: str) -> str:
 
 def cmd_report(args, con: Console) -> int:
     """One week's PDF, without building the site."""
-    from reflect.pdf import PdfRenderer, PdfUnavailable, write_atomic
-    from reflect.report import week_bounds, week_of, week_report
-    from reflect.render import TemplateProblem
-
     started = time.perf_counter()
     project = _load(args, con)
     if project is None:
         return EXIT_FAIL
+    with _report_pool(project) as pool:
+        return _report(args, con, project, pool, started)
+
+
+def _report_pool(project):
+    """A WeasyPrint worker that loads and warms up while this process computes the week's page."""
+    from reflect.pdf import PdfPool
+    from reflect.render import project_templates, theme_dir
+
+    theme, user = theme_dir(), project_templates(project.config.root)
+    sheet = user / "style.css" if user is not None and (user / "style.css").is_file() else theme / "style.css"
+    pool = PdfPool((theme,) + ((user,) if user is not None else ()), [sheet], theme.as_uri() + "/")
+    return pool.start(1)
+
+
+def _report(args, con: Console, project, pool, started: float) -> int:
+    from reflect.pdf import PdfUnavailable, write_atomic
+    from reflect.report import week_bounds, week_of, week_report
+    from reflect.render import TemplateProblem
+
     cfg = project.config
     as_of = today(args)
     week = parse_week(args.week) if args.week else week_of(as_of, cfg.week_start)
@@ -788,19 +816,17 @@ def cmd_report(args, con: Console) -> int:
         css = site.stylesheet.read_bytes()
         cache = pdf_cache_dir(cfg)
         cached = cache / f"{pdf_key(html, css)}.pdf"
-        if cached.is_file():
-            data = cached.read_bytes()
-        else:
-            renderer = PdfRenderer(site.roots)
-            data = renderer.render(html, site.theme.as_uri() + "/", [site.stylesheet])
-            problems = list(renderer.last_errors) + [f"refused {u}" for u in renderer.last_refused]
-            if problems:
+        if not cached.is_file():
+            cache.mkdir(parents=True, exist_ok=True)
+            (result,) = pool.render([(html, cached)])
+            problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+            if problems or not result.ok:
+                cached.unlink(missing_ok=True)
                 con.eprint("reflect: WeasyPrint reported errors, so no PDF was written:")
                 for p in problems[:10]:
                     con.eprint(f"  {p}")
                 return EXIT_FAIL
-            cache.mkdir(parents=True, exist_ok=True)
-            write_atomic(cached, data)
+        data = cached.read_bytes()
         write_atomic(target, data)
     except TemplateProblem as exc:
         con.eprint(f"reflect: {exc}")

@@ -34,7 +34,6 @@ import mimetypes
 import os
 import secrets
 import stat
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -42,7 +41,7 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-__all__ = ["PDF_VARIANT", "INSTALL_HINT", "PdfUnavailable", "PdfRenderer", "RenderResult",
+__all__ = ["PDF_VARIANT", "INSTALL_HINT", "PdfUnavailable", "PdfRenderer", "PdfPool", "RenderResult",
            "load_weasyprint", "make_fetcher", "render_many", "write_atomic"]
 
 PDF_VARIANT = "pdf/ua-1"
@@ -183,6 +182,12 @@ class PdfRenderer:
             self._wp = wp
         return self._wp
 
+    def prepare(self, stylesheets: Sequence[Path] = ()) -> None:
+        """Load WeasyPrint and parse the stylesheets now (a worker's head start), not on the first render."""
+        self._setup()
+        for p in stylesheets:
+            self._stylesheet(p)
+
     def _stylesheet(self, path: Path) -> Any:
         resolved = Path(path).resolve()
         if not _inside(resolved, self._fetcher.roots):
@@ -267,37 +272,165 @@ def _run(renderer: PdfRenderer, html: str, out: Path, base_url: str | None,
     return RenderResult(Path(out), True, renderer.last_errors, renderer.last_refused)
 
 
-_WORKER: PdfRenderer | None = None  # set only inside render_many's worker processes
+def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, stylesheets: tuple[Path, ...],
+           base_url: str | None) -> None:
+    """A worker process of `PdfPool`: load WeasyPrint, then render (html, out) jobs until told to stop."""
+    renderer = PdfRenderer(roots, pdf_variant)
+    unavailable = None
+    try:
+        renderer.prepare(stylesheets)
+    except PdfUnavailable as exc:
+        unavailable = str(exc)
+    except Exception:  # only a head start: a real job reports real errors
+        pass
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        html, out = job
+        if unavailable is not None:
+            conn.send(("unavailable", unavailable))
+            continue
+        try:
+            conn.send(("done", _run(renderer, html, Path(out), base_url, stylesheets)))
+        except PdfUnavailable as exc:
+            conn.send(("unavailable", str(exc)))
 
 
-def _init_worker(roots: tuple[Path, ...], pdf_variant: str | None) -> None:
-    global _WORKER
-    _WORKER = PdfRenderer(roots, pdf_variant)
+class PdfPool:
+    """WeasyPrint worker processes started ahead of the work they will do.
 
+    `start(n)` launches up to `n` workers (spawned: a fresh interpreter, no state inherited from
+    the caller); each imports WeasyPrint and parses the stylesheets at once, so a caller that
+    starts the pool before computing its pages overlaps WeasyPrint's ~0.5 s import with its own
+    work.  (Rendering a small warm-up page as well was measured and did not make the first real
+    page faster.)  `render(jobs)` hands (html, out) jobs to the workers as they become free
+    and returns one `RenderResult` per job, in job order; files are written by the workers,
+    atomically.  A worker that dies hands its job back, and if none is left the rest render in
+    this process.  `close()` (or leaving the `with` block) stops the workers, also those still
+    warming up.
+    """
 
-def _work(job: tuple[str, Path, str | None, tuple[Path, ...]]) -> RenderResult:
-    assert _WORKER is not None
-    return _run(_WORKER, *job)
+    def __init__(self, roots: Sequence[Path | str], stylesheets: Sequence[Path] = (),
+                 base_url: str | None = None, pdf_variant: str | None = PDF_VARIANT) -> None:
+        self.roots = tuple(Path(r) for r in roots)
+        self.stylesheets = tuple(Path(s) for s in stylesheets)
+        self.base_url = base_url
+        self.pdf_variant = pdf_variant
+        self.max_workers = min(2, os.cpu_count() or 1)
+        self._workers: list[tuple[Any, Any]] = []   # (process, connection)
+        self._local: PdfRenderer | None = None
+
+    def __enter__(self) -> "PdfPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self, n: int = 2) -> "PdfPool":
+        ctx = get_context("spawn")
+        while len(self._workers) < min(n, self.max_workers):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_serve, daemon=True, name="reflect-pdf",
+                               args=(child, self.roots, self.pdf_variant, self.stylesheets, self.base_url))
+            proc.start()
+            child.close()
+            self._workers.append((proc, parent))
+        return self
+
+    def _render_here(self, html: str, out: Path) -> RenderResult:
+        if self._local is None:
+            self._local = PdfRenderer(self.roots, self.pdf_variant)
+        return _run(self._local, html, out, self.base_url, self.stylesheets)
+
+    def render(self, jobs: Sequence[tuple[str, Path]]) -> list[RenderResult]:
+        from multiprocessing.connection import wait
+
+        results: list[RenderResult | None] = [None] * len(jobs)
+        if self.max_workers < 2:
+            return [self._render_here(html, Path(out)) for html, out in jobs]
+        self.start(len(jobs))
+        todo = list(range(len(jobs)))
+        todo.reverse()                      # pop() takes the first job first
+        busy: dict[Any, int] = {}           # connection -> job index
+        idle = [conn for _, conn in self._workers]
+        while todo or busy:
+            while todo and idle:
+                conn = idle.pop()
+                i = todo.pop()
+                try:
+                    conn.send((jobs[i][0], str(jobs[i][1])))
+                    busy[conn] = i
+                except (OSError, ValueError):   # this worker is gone
+                    todo.append(i)
+                    self._drop(conn)
+            if not busy:                     # no worker left: the rest here
+                for i in reversed(todo):
+                    results[i] = self._render_here(jobs[i][0], Path(jobs[i][1]))
+                break
+            for conn in wait(list(busy)):
+                i = busy.pop(conn)
+                try:
+                    kind, value = conn.recv()
+                except (EOFError, OSError):
+                    todo.append(i)
+                    self._drop(conn)
+                    continue
+                if kind == "unavailable":
+                    raise PdfUnavailable(value)
+                results[i] = value
+                idle.append(conn)
+        return results  # type: ignore[return-value]
+
+    def _drop(self, conn: Any) -> None:
+        for proc, c in list(self._workers):
+            if c is conn:
+                self._workers.remove((proc, c))
+                c.close()
+                proc.join(timeout=1)
+                if proc.is_alive():
+                    proc.kill()
+
+    def close(self) -> None:
+        """Stop every worker: idle ones finish at once, busy or warming ones are terminated."""
+        for proc, conn in self._workers:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for proc, conn in self._workers:
+            proc.join(timeout=0.05)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=2)
+                if proc.is_alive():
+                    proc.kill()
+            conn.close()
+        self._workers = []
 
 
 def render_many(jobs: Sequence[tuple[str, Path]], roots: Sequence[Path | str],
                 stylesheets: Sequence[Path] = (), base_url: str | None = None,
                 pdf_variant: str | None = PDF_VARIANT,
-                renderer: PdfRenderer | None = None) -> list[RenderResult]:
+                renderer: PdfRenderer | None = None, pool: PdfPool | None = None) -> list[RenderResult]:
     """Render (html, out) jobs; results in job order.
 
-    Three or more jobs on a machine with two or more cores go to a pool of
-    `min(2, os.cpu_count())` worker processes (spawned, each with its own
-    `PdfRenderer`); fewer jobs render in this process (with `renderer` if
-    given).  A job that fails becomes a `RenderResult(ok=False)` with the
-    reason; `PdfUnavailable` is raised.  Files are written atomically.
+    With `pool` (started early by the caller), the pool's workers render them.  Otherwise three
+    or more jobs on a machine with two or more cores go to a new `PdfPool` of
+    `min(2, os.cpu_count())` spawned workers; fewer jobs render in this process (with `renderer`
+    if given).  A job that fails becomes a `RenderResult(ok=False)` with the reason;
+    `PdfUnavailable` is raised.  Files are written atomically.
     """
+    if pool is not None:
+        return pool.render(jobs)
     roots_t = tuple(Path(r) for r in roots)
     sheets = tuple(Path(s) for s in stylesheets)
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) < 3 or workers < 2:
         local = renderer or PdfRenderer(roots_t, pdf_variant)
         return [_run(local, html, Path(out), base_url, sheets) for html, out in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                             initializer=_init_worker, initargs=(roots_t, pdf_variant)) as pool:
-        return list(pool.map(_work, [(html, Path(out), base_url, sheets) for html, out in jobs]))
+    with PdfPool(roots_t, sheets, base_url, pdf_variant) as new_pool:
+        return new_pool.render(jobs)

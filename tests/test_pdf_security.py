@@ -343,3 +343,68 @@ def test_control_the_hostile_page_does_leak_without_the_sandbox(project: dict[st
         uncompressed_pdf=True)
     assert MARKER in raw
     assert server.hits
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_pool_started_early_renders_the_job_and_leaves_no_process(tmp_path: Path) -> None:
+    pool = rpdf.PdfPool([TEMPLATES], [TEMPLATES / "style.css"], TEMPLATES.as_uri() + "/").start(1)
+    procs = [proc for proc, _ in pool._workers]
+    assert len(procs) == 1 and procs[0].is_alive()
+    with pool:
+        (result,) = pool.render([(report_page(), tmp_path / "w.pdf")])
+    assert result.ok and not result.errors and not result.refused
+    assert (tmp_path / "w.pdf").read_bytes().startswith(b"%PDF")
+    here = rpdf.PdfRenderer([TEMPLATES]).render(report_page(), TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])
+    assert (tmp_path / "w.pdf").read_bytes() == here        # same bytes as rendering in this process
+    assert not any(p.is_alive() for p in procs)
+    assert pool._workers == []
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_pool_survives_a_dead_worker(tmp_path: Path) -> None:
+    with rpdf.PdfPool([TEMPLATES], [TEMPLATES / "style.css"], TEMPLATES.as_uri() + "/") as pool:
+        pool.start(2)
+        victim = pool._workers[0][0]
+        victim.kill()
+        victim.join(5)
+        jobs = [(report_page(weeks=4 + i), tmp_path / f"w{i}.pdf") for i in range(3)]
+        results = pool.render(jobs)
+    assert [r.out for r in results] == [out for _, out in jobs]
+    assert all(r.ok for r in results)
+    assert all(out.read_bytes().startswith(b"%PDF") for _, out in jobs)
+
+
+def test_pool_close_stops_workers_that_are_still_loading(tmp_path: Path) -> None:
+    import time
+
+    pool = rpdf.PdfPool([TEMPLATES], [TEMPLATES / "style.css"]).start(2)
+    procs = [proc for proc, _ in pool._workers]
+    started = time.perf_counter()
+    pool.close()
+    assert time.perf_counter() - started < 3
+    assert not any(p.is_alive() for p in procs)
+
+
+def test_pool_reports_missing_weasyprint_from_its_worker(tmp_path: Path, monkeypatch) -> None:
+    """The worker's PdfUnavailable reaches the caller as PdfUnavailable, with its advice."""
+    import multiprocessing
+
+    def unavailable(self, stylesheets=()):
+        raise rpdf.PdfUnavailable("cannot load WeasyPrint (test). " + rpdf.INSTALL_HINT)
+
+    monkeypatch.setattr(rpdf.PdfRenderer, "prepare", unavailable)
+    parent, child = multiprocessing.Pipe()
+    worker = threading.Thread(target=rpdf._serve, args=(child, (TEMPLATES,), None, (), None), daemon=True)
+    worker.start()
+    pool = rpdf.PdfPool([TEMPLATES])
+    pool.max_workers = 2
+    pool._workers = [(type("P", (), {"join": lambda self, timeout=None: None, "is_alive": lambda self: False})(),
+                      parent)]
+    with pytest.raises(rpdf.PdfUnavailable, match="libpango"):
+        pool.render([("<p>x</p>", tmp_path / "x.pdf")])
+    pool.close()
+    worker.join(5)
+    assert not worker.is_alive()
+    assert not (tmp_path / "x.pdf").exists()
