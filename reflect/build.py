@@ -768,19 +768,19 @@ def parse_week(text: str) -> str:
 def cmd_report(args, con: Console) -> int:
     """One week's PDF, without building the site."""
     started = time.perf_counter()
-    project = _load(args, con)
-    if project is None:
-        return EXIT_FAIL
-    with _report_pool(project) as pool:
+    with _report_pool(resolve_project(args)) as pool:
+        project = _load(args, con)
+        if project is None:
+            return EXIT_FAIL
         return _report(args, con, project, pool, started)
 
 
-def _report_pool(project):
-    """A WeasyPrint worker that loads and warms up while this process computes the week's page."""
+def _report_pool(root: Path):
+    """A WeasyPrint worker that loads while this process reads the journal and computes the week's page."""
     from reflect.pdf import PdfPool
     from reflect.render import project_templates, theme_dir
 
-    theme, user = theme_dir(), project_templates(project.config.root)
+    theme, user = theme_dir(), project_templates(root)
     sheet = user / "style.css" if user is not None and (user / "style.css").is_file() else theme / "style.css"
     pool = PdfPool((theme,) + ((user,) if user is not None else ()), [sheet], theme.as_uri() + "/")
     return pool.start(1)

@@ -34,6 +34,7 @@ import mimetypes
 import os
 import secrets
 import stat
+import sys
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -273,8 +274,16 @@ def _run(renderer: PdfRenderer, html: str, out: Path, base_url: str | None,
 
 
 def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, stylesheets: tuple[Path, ...],
-           base_url: str | None) -> None:
-    """A worker process of `PdfPool`: load WeasyPrint, then render (html, out) jobs until told to stop."""
+           base_url: str | None, inherited: tuple[int, ...] = ()) -> None:
+    """A worker process of `PdfPool`: load WeasyPrint, then render (html, out) jobs until told to stop.
+
+    `inherited`: descriptors a forked worker got from its parent (the parent's ends of the pipes);
+    closed first, so that the worker sees end-of-file and exits if the parent dies."""
+    for fd in inherited:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     renderer = PdfRenderer(roots, pdf_variant)
     unavailable = None
     try:
@@ -300,11 +309,22 @@ def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, styleshe
             conn.send(("unavailable", str(exc)))
 
 
+def _worker_context() -> Any:
+    """How to start a worker: forked on Linux while this process is single-threaded and has not
+    loaded WeasyPrint (GLib and Pango state must never be forked), which saves starting and
+    importing a new interpreter (~0.1 s); spawned otherwise (macOS, Windows, `reflect serve`)."""
+    import threading
+
+    if sys.platform.startswith("linux") and "weasyprint" not in sys.modules and threading.active_count() == 1:
+        return get_context("fork")
+    return get_context("spawn")
+
+
 class PdfPool:
     """WeasyPrint worker processes started ahead of the work they will do.
 
-    `start(n)` launches up to `n` workers (spawned: a fresh interpreter, no state inherited from
-    the caller); each imports WeasyPrint and parses the stylesheets at once, so a caller that
+    `start(n)` launches up to `n` workers (see `_worker_context`: forked where that is safe, else
+    spawned); each imports WeasyPrint and parses the stylesheets at once, so a caller that
     starts the pool before computing its pages overlaps WeasyPrint's ~0.5 s import with its own
     work.  (Rendering a small warm-up page as well was measured and did not make the first real
     page faster.)  `render(jobs)` hands (html, out) jobs to the workers as they become free
@@ -331,11 +351,21 @@ class PdfPool:
         self.close()
 
     def start(self, n: int = 2) -> "PdfPool":
-        ctx = get_context("spawn")
+        ctx = _worker_context()
+        if ctx.get_start_method() == "fork":
+            for stream in (sys.stdout, sys.stderr):   # or the child would write their buffers again
+                try:
+                    stream.flush()
+                except (AttributeError, OSError, ValueError):
+                    pass
         while len(self._workers) < min(n, self.max_workers):
             parent, child = ctx.Pipe()
+            inherited = ()
+            if ctx.get_start_method() == "fork":
+                inherited = tuple(c.fileno() for _, c in self._workers) + (parent.fileno(),)
             proc = ctx.Process(target=_serve, daemon=True, name="reflect-pdf",
-                               args=(child, self.roots, self.pdf_variant, self.stylesheets, self.base_url))
+                               args=(child, self.roots, self.pdf_variant, self.stylesheets, self.base_url,
+                                     inherited))
             proc.start()
             child.close()
             self._workers.append((proc, parent))

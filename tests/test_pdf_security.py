@@ -408,3 +408,31 @@ def test_pool_reports_missing_weasyprint_from_its_worker(tmp_path: Path, monkeyp
     worker.join(5)
     assert not worker.is_alive()
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pool_worker_exits_when_its_parent_dies(tmp_path: Path) -> None:
+    """A worker must not outlive a killed `reflect` (e.g. kill -9) waiting for jobs forever."""
+    import time
+
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        from pathlib import Path
+        from reflect import pdf
+        if __name__ == "__main__":
+            pool = pdf.PdfPool([Path({str(TEMPLATES)!r})]).start(2)
+            print(" ".join(str(p.pid) for p, _ in pool._workers), flush=True)
+            time.sleep(0.5)
+            os._exit(0)     # no clean-up at all, like a killed process
+    """)
+    (tmp_path / "parent.py").write_text(script)
+    run = subprocess.run([sys.executable, str(tmp_path / "parent.py")], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60, check=True)
+    pids = [int(p) for p in run.stdout.split()]
+    assert len(pids) == min(2, os.cpu_count() or 1)
+    deadline = time.monotonic() + 30
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if Path(f"/proc/{p}").exists()
+                 and "Z" not in (Path(f"/proc/{p}/stat").read_text().split(")")[-1].split()[:1] or ["Z"])]
+    assert not alive, f"workers still running after their parent died: {alive}"
