@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from reflect.console import plural
 from reflect.ledger import INVESTED, is_ask, is_give
@@ -9,30 +10,41 @@ from reflect.model import Act, Severity, week_bounds, week_of
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _rhythm_words(name: str, rhythm_days: int | None, default_days: int) -> tuple[int, str, str]:
+    """(rhythm in days, 'N days', how the rhythm is described) for a person: the same every week."""
+    rhythm = rhythm_days or default_days
+    every = plural(rhythm, "day")
+    if rhythm_days:
+        said = f"the rhythm you set is every {every}"
+    else:  # the default: the user did not choose it for this person
+        said = f"your rhythm with {name} (every {every})"
+    return rhythm, every, said
+
+
 def _fading(ctx: RuleContext):
-    if ctx.config.is_away(ctx.as_of):
+    cfg, ledger, as_of = ctx.config, ctx.ledger, ctx.as_of
+    if cfg.is_away(as_of):
         return
+    min_exchanges, default_days = ctx.params["min_exchanges"], cfg.default_rhythm_days
     for pid, person in ctx.journal.people.items():
-        count, last = ctx.ledger.contact_summary(pid, ctx.as_of)
-        if count < ctx.params["min_exchanges"] or last is None:
+        count, last = ledger.contact_summary(pid, as_of)
+        if count < min_exchanges or last is None:
             continue
-        rhythm = person.rhythm_days or ctx.config.default_rhythm_days
-        every = plural(rhythm, "day")
-        if person.rhythm_days:
-            said = f"the rhythm you set is every {every}"
-        else:  # the default: the user did not choose it for this person
-            said = f"your rhythm with {person.name} (every {every})"
-        away = ctx.config.away_days(last + dt.timedelta(days=1), ctx.as_of)
-        quiet_days = (ctx.as_of - last).days - away
+        rhythm, every, said = _rhythm_words(person.name, person.rhythm_days, default_days)
+        away = cfg.away_days(last + dt.timedelta(days=1), as_of) if cfg.away else 0
+        quiet_days = (as_of - last).days - away
         if quiet_days > rhythm:
-            recent = ctx.ledger.entries_with(pid, last, last=3)
+            # the same silence is reported week after week until the next exchange: its
+            # evidence (the last three entries up to `last`) is made once
+            evidence = ledger.memo(("fading-evidence", pid, last),
+                                   lambda: evidence_of(ledger.entries_with(pid, last, last=3)))
             not_counting = f" (not counting {plural(away, 'day')} away)" if away else ""
+            quiet = plural(quiet_days, "day")
             yield Hit(
-                message=(f"no exchange with {person.name} for {plural(quiet_days, 'day')} "
-                         f"(since {last.isoformat()}); {said}"),
-                people=(pid,), evidence=evidence_of(recent), date=last,
-                numbers=f"{plural(quiet_days, 'day')} quiet{not_counting}; "
-                        f"rhythm {every}; {plural(count, 'past exchange')}")
+                message=f"no exchange with {person.name} for {quiet} (since {last.isoformat()}); {said}",
+                people=(pid,), evidence=evidence, date=last,
+                numbers=f"{quiet} quiet{not_counting}; rhythm {every}; {plural(count, 'past exchange')}")
 
 
 FADING_RELATIONSHIP = Rule(

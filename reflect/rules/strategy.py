@@ -185,10 +185,11 @@ def _sponsorship(ctx: RuleContext):
     for pid, person in ctx.journal.people.items():
         if person.level is not Level.SENIOR:
             continue
-        contacts = [d for d in ctx.ledger.contacts(pid, ctx.as_of) if d >= first]
-        active = {(d.year, d.month) for d in contacts}
+        active = {(d.year, d.month) for d in ctx.ledger.contacts_between(pid, first, ctx.as_of)}
+        if len(active) < ctx.params["min_months"]:
+            continue  # before the balance: it cannot fire, whatever the balance says
         b = ctx.ledger.balance(pid, first, ctx.as_of)
-        if len(active) >= ctx.params["min_months"] and b.gives >= 1 and (b.receipts + b.asks) >= 1:
+        if b.gives >= 1 and (b.receipts + b.asks) >= 1:
             yield Hit(
                 message=(f"you have exchanged with {person.name} in {len(active)} of the last {n} months, "
                          f"in both directions ({plural(b.gives, 'give')}, "
