@@ -5,29 +5,48 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from bisect import bisect_left, bisect_right
 
 from reflect.console import plural
 from reflect.model import Act, Outcome, Severity
 from reflect.rules import Evidence, Hit, Rule, RuleContext, evidence_of
 
 
+def _credit_index(ledger) -> tuple[list, list, dict[str, list[dt.date]]]:
+    """Help that wants crediting (received, or an ask that helped; done and not marked
+    acknowledged) with its dates, in journal order; and the dates of every done thank-you,
+    per person, sorted.  Made once per ledger: a site build judges every week."""
+    help_entries, help_dates, thanks = [], [], {}
+    for e in ledger.journal.entries:
+        if e.planned:
+            continue
+        if e.act is Act.THANKED:
+            for p in e.people:
+                thanks.setdefault(p, []).append(e.date)
+        elif (e.act is Act.RECEIVED or (e.act is Act.ASKED and e.outcome is Outcome.HELPED)) and not e.acknowledged:
+            help_entries.append(e)
+            help_dates.append(e.date)
+    return help_entries, help_dates, {p: sorted(ds) for p, ds in thanks.items()}
+
+
 def _unacknowledged(ctx: RuleContext):
     start, end = ctx.window
     grace = dt.timedelta(days=ctx.params["grace_days"])
     after = dt.timedelta(days=ctx.params["thanks_within_days"])
-    thanks: dict[str, list[dt.date]] = {}
-    # only what was known on as_of: a thank-you written later does not count for an earlier report
-    for e in ctx.ledger.entries_between(start, min(end + after, ctx.as_of)):
-        if e.act is Act.THANKED and not e.planned:
-            for p in e.people:
-                thanks.setdefault(p, []).append(e.date)
-    for e in ctx.ledger.entries_between(start, end):
-        helped = e.act is Act.RECEIVED or (e.act is Act.ASKED and e.outcome is Outcome.HELPED)
-        if not helped or e.planned or e.acknowledged:
-            continue
+    help_entries, help_dates, thanks = ctx.ledger.memo(("credit-index",), lambda: _credit_index(ctx.ledger))
+    # Help in the window, in journal order.  A thank-you to p credits help from p on e.date
+    # when it is dated in [e.date, e.date + after] and known on as_of (a thank-you written
+    # later does not count for an earlier report): one bisect in p's sorted thank-you dates.
+    for e in help_entries[bisect_left(help_dates, start):bisect_right(help_dates, end)]:
         if ctx.as_of - e.date <= grace:
             continue
-        credited = [p for p in e.people if any(e.date <= d <= e.date + after for d in thanks.get(p, ()))]
+        until = min(e.date + after, ctx.as_of)
+        credited = []
+        for p in e.people:
+            ds = thanks.get(p, ())
+            i = bisect_left(ds, e.date)
+            if i < len(ds) and ds[i] <= until:
+                credited.append(p)
         if len(credited) == len(e.people):
             continue
         missing = tuple(p for p in e.people if p not in credited)
@@ -175,9 +194,34 @@ TRANSACTIONAL_LANGUAGE = Rule(
     check=_transactional)
 
 
+def _promise_index(ledger) -> list[tuple[dt.date, dt.date, object]]:
+    """(date, last day it can be reported, promise) for every done promise, in journal order.
+
+    A promise can be reported as of a day only before it is kept, and once dropped only while
+    the drop is in the window; an open promise past due, on any later day (dt.date.max).
+    Made once per ledger, so that each week skips the long-settled promises with one compare."""
+    first, end = ledger.window(dt.date.max)
+    span = end - first  # a drop on D is in the window of as_of for D <= as_of <= D + span
+    out = []
+    for e in ledger.promises:
+        if e.planned or e.kept == dt.date.min:  # (kept on the first day there is: never open)
+            continue
+        last = dt.date.max
+        if e.kept is not None:
+            last = min(last, e.kept - dt.timedelta(days=1))
+        if e.dropped is not None and e.dropped <= dt.date.max - span:
+            last = min(last, e.dropped + span)
+        out.append((e.date, last, e))
+    return out
+
+
 def _broken_promise(ctx: RuleContext):
     start, end = ctx.window
-    for e in ctx.ledger.promises:
+    for date, last, e in ctx.ledger.memo(("promise-index",), lambda: _promise_index(ctx.ledger)):
+        if date > ctx.as_of:
+            break  # journal order is date order: the rest are later still
+        if last < ctx.as_of:
+            continue  # kept, or dropped before this window: nothing to report (see _promise_index)
         # judged with what was known on as_of: a promise kept (or dropped) later was still open then
         kept = e.kept is not None and e.kept <= ctx.as_of
         dropped = e.dropped is not None and e.dropped <= ctx.as_of
