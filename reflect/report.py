@@ -218,7 +218,8 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     series["helped"] = []
     weeks = [start - dt.timedelta(days=7 * i) for i in range(TREND_WEEKS, -1, -1)]  # 13 Mondays, oldest first
     for ws in weeks:
-        c = _counts(ledger.entries_between(ws, ws + dt.timedelta(days=6)))
+        # each week's counts feed the tiles and trend of the 13 reports that show it: made once
+        c = ledger.memo(("week-counts", ws), lambda: _counts(ledger.entries_between(ws, ws + dt.timedelta(days=6))))
         for k in series:
             series[k].append(c[k])
     tiles = []
@@ -355,17 +356,17 @@ def _signals(project: Project, judge: dt.date) -> tuple[Signal, ...]:
     p_end = w_start - dt.timedelta(days=1)
     p_start = p_end - (w_end - w_start)
 
+    # a window's previous window is an earlier report's window: each (window, signal) is made once
     def asks_helped(s, e):
-        asks = [x for x in ledger.entries_between(s, e) if x.act is Act.ASKED and not x.planned]
-        decided = [x for x in asks if x.outcome is not Outcome.PENDING]
-        helped = sum(1 for x in asks if x.outcome is Outcome.HELPED)
-        return (f"{helped / len(decided):.0%}" if decided else "–"), f"{helped} of {len(decided)} decided asks"
+        return ledger.memo(("signal-asks-helped", s, e), lambda: _asks_helped(ledger.entries_between(s, e)))
 
     def unasked(s, e):
-        return str(sum(1 for x in ledger.entries_between(s, e) if x.act is Act.RECEIVED and not x.planned))
+        return ledger.memo(("signal-unasked", s, e), lambda: str(
+            sum(1 for x in ledger.entries_between(s, e) if x.act is Act.RECEIVED and not x.planned)))
 
     def active(s, e):
-        return str(len({p for x in ledger.entries_between(s, e) if not x.planned for p in x.people}))
+        return ledger.memo(("signal-active", s, e), lambda: str(
+            len({p for x in ledger.entries_between(s, e) if not x.planned for p in x.people})))
 
     a_now, a_note = asks_helped(w_start, w_end)
     a_prev, _ = asks_helped(p_start, p_end)
@@ -377,6 +378,13 @@ def _signals(project: Project, judge: dt.date) -> tuple[Signal, ...]:
         Signal("Active relationships", active(w_start, w_end), active(p_start, p_end),
                f"people with at least one exchange, last {weeks}"),
     )
+
+
+def _asks_helped(entries) -> tuple[str, str]:
+    asks = [x for x in entries if x.act is Act.ASKED and not x.planned]
+    decided = [x for x in asks if x.outcome is not Outcome.PENDING]
+    helped = sum(1 for x in asks if x.outcome is Outcome.HELPED)
+    return (f"{helped / len(decided):.0%}" if decided else "–"), f"{helped} of {len(decided)} decided asks"
 
 
 _PROMPTS = {
@@ -401,8 +409,10 @@ _GENERAL = (
 def _prompts(project, findings: list[Finding], relationships) -> tuple[str, ...]:
     out: list[str] = []
     for f in findings:
+        if len(out) >= 3:
+            break  # (nothing below can add a prompt any more)
         t = _PROMPTS.get(f.rule)
-        if t and len(out) < 3:
+        if t:
             p = t.format(name=_name(project, f.people[0]) if f.people else "them")
             if p not in out:
                 out.append(p)
