@@ -154,6 +154,40 @@ class Ledger:
         es = self.journal.entries
         return es[bisect_left(self._entry_dates, start):bisect_right(self._entry_dates, end)]
 
+    def per_block(self, name: str, start: dt.date, end: dt.date, make) -> list:
+        """[make(lo, hi) for each block [lo, hi] of [start, end]], in date order.
+
+        Blocks are Monday-to-Sunday weeks, cut at `start` and `end`.  A window slides by a week,
+        so a site build judges each week inside a dozen windows: the result for a whole week is
+        kept (memo) under (name, its Monday).  Hence `make` must depend on the ledger and
+        (lo, hi) alone, and `name` must say what it makes."""
+        out = []
+        lo = start
+        while lo <= end:
+            monday = lo - dt.timedelta(days=lo.weekday())
+            sunday = monday + dt.timedelta(days=6)
+            hi = min(sunday, end)
+            if lo == monday and hi == sunday:
+                out.append(self.memo((name, monday), lambda: make(monday, sunday)))
+            else:
+                out.append(make(lo, hi))
+            lo = hi + dt.timedelta(days=1)
+        return out
+
+    def entries_where(self, name: str, keep, start: dt.date, end: dt.date) -> list[Entry]:
+        """The entries dated in [start, end] for which `keep(entry)`, in journal order.
+
+        Made week by week (see per_block): `keep` must be a pure test of the entry, named by `name`."""
+        parts = self.per_block(("entries-where", name), start, end,
+                               lambda lo, hi: [e for e in self.entries_between(lo, hi) if keep(e)])
+        return [e for part in parts for e in part]
+
+    def flows_where(self, name: str, keep, start: dt.date, end: dt.date) -> list[Flow]:
+        """The flows dated in [start, end] for which `keep(flow)`, in flow order (as entries_where)."""
+        parts = self.per_block(("flows-where", name), start, end,
+                               lambda lo, hi: [f for f in self.flows_between(lo, hi) if keep(f)])
+        return [f for part in parts for f in part]
+
     # -- windows -------------------------------------------------------
     def window(self, as_of: dt.date, weeks: int | None = None) -> tuple[dt.date, dt.date]:
         """The `weeks` weeks (default: config) ending on `as_of`, inclusive."""
@@ -185,8 +219,7 @@ class Ledger:
         return n, (ds[n - 1] if n else None)
 
     def last_contact(self, person: str, end: dt.date) -> dt.date | None:
-        ds = self.contacts(person, end)
-        return ds[-1] if ds else None
+        return self.contact_summary(person, end)[1]  # (no copy of the dates up to `end`)
 
     # -- balances ------------------------------------------------------
     def fade(self, flow: Flow, as_of: dt.date) -> float:

@@ -86,10 +86,14 @@ UNACKNOWLEDGED_HELP = Rule(
     check=_unacknowledged)
 
 
+def _is_done_gave_or_thanked(e) -> bool:
+    return not e.planned and e.act in (Act.GAVE, Act.THANKED)
+
+
 def _no_visible(ctx: RuleContext):
     start, end = ctx.window
-    gives = [e for e in ctx.ledger.entries_between(start, end)
-             if not e.planned and e.act in (Act.GAVE, Act.THANKED)]
+    # (the same filter as a scan of the window, made week by week and kept: see Ledger.per_block)
+    gives = ctx.ledger.entries_where("no-visible-gestures:gives", _is_done_gave_or_thanked, start, end)
     real_gives = [e for e in gives if e.act is Act.GAVE]
     public = [e for e in gives if e.public]
     if len(real_gives) >= ctx.params["min_gives"] and not public:
@@ -155,9 +159,14 @@ def _ledger_talk(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def _talks_ledger(e) -> bool:
+    return any(_ledger_talk(text) for text in (e.what, e.note) if text)
+
+
 def _transactional(ctx: RuleContext):
     start, end = ctx.window
-    for e in ctx.ledger.entries_between(start, end):
+    # only the entries with ledger talk (found week by week and kept: see Ledger.per_block)
+    for e in ctx.ledger.entries_where("transactional-language:talk", _talks_ledger, start, end):
         for label, text in (("description", e.what), ("note", e.note)):
             m = _ledger_talk(text) if text else None
             if m:

@@ -69,13 +69,35 @@ FADING_RELATIONSHIP = Rule(
     check=_fading)
 
 
-def _week_gives(ctx: RuleContext, start: dt.date, end: dt.date) -> dict[str, list]:
-
+def _week_gives(ledger, week_start: str, start: dt.date, end: dt.date) -> dict[str, list]:
+    """Gives (public thanks aside) dated in [start, end] per report week, one flow per entry."""
     weeks: dict[str, list] = {}
-    for f in ctx.ledger.flows_between(start, end):
+    for f in ledger.flows_between(start, end):
         if f.direction == INVESTED and f.kind != "public-thanks":
-            weeks.setdefault(week_of(f.date, ctx.config.week_start), {})[f.entry.source] = f
+            weeks.setdefault(week_of(f.date, week_start), {})[f.entry.source] = f
     return {w: list(v.values()) for w, v in weeks.items()}
+
+
+def _window_week_gives(ctx: RuleContext, start: dt.date, end: dt.date) -> dict[str, tuple[list, tuple | None]]:
+    """_week_gives over the window: week -> (its gives, a memo key for its evidence or None).
+
+    A week that lies wholly inside the window has the same gives in every window that holds it
+    (a site build sees each week in 12 windows): its gives, and its evidence if asked for, are made
+    once per ledger.  The weeks cut by the window's edges are grouped afresh (key None)."""
+    ws, ledger = ctx.config.week_start, ctx.ledger
+    out: dict[str, tuple[list, tuple | None]] = {}
+    first, last = week_bounds(week_of(start, ws), ws)
+    while first <= end:
+        lo, hi = max(first, start), min(last, end)
+        if (lo, hi) == (first, last):
+            weeks = ledger.memo(("week-gives", ws, first), lambda: _week_gives(ledger, ws, first, last))
+            key = ("week-gives-evidence", ws, first)
+        else:
+            weeks, key = _week_gives(ledger, ws, lo, hi), None
+        for week, flows in weeks.items():  # (one week at most)
+            out[week] = (flows, key)
+        first, last = first + dt.timedelta(days=7), last + dt.timedelta(days=7)
+    return out
 
 
 def _over_giving(ctx: RuleContext):
@@ -86,12 +108,13 @@ def _over_giving(ctx: RuleContext):
         bound = f"more than the {limit:g} you set as a sustainable week"
     else:  # the default: the user did not choose it
         bound = f"more than a sustainable week ({limit:g})"
-    for week, flows in sorted(_week_gives(ctx, start, end).items()):
+    for week, (flows, key) in sorted(_window_week_gives(ctx, start, end).items()):
         if len(flows) > limit:
             people = tuple(sorted({f.person for f in flows}))
+            evidence = evidence_of(flows) if key is None else ctx.ledger.memo(key, lambda: evidence_of(flows))
             yield Hit(
                 message=f"{plural(len(flows), 'give')} in {week}, {bound}",
-                people=people, evidence=evidence_of(flows), date=flows[0].date,
+                people=people, evidence=evidence, date=flows[0].date,
                 numbers=f"{plural(len(flows), 'give')} in one week; limit {limit:g}")
 
 
@@ -181,14 +204,15 @@ MISSED_PLAN = Rule(
     check=_missed_plan)
 
 
+def _is_small_public(e) -> bool:
+    if e.planned or not e.public:
+        return False
+    return e.act is Act.THANKED or (e.act is Act.GAVE and e.size.value == "small")
+
+
 def _small_public(ctx: RuleContext, start: dt.date, end: dt.date) -> list:
-    out = []
-    for e in ctx.ledger.entries_between(start, end):
-        if e.planned or not e.public:
-            continue
-        if e.act is Act.THANKED or (e.act is Act.GAVE and e.size.value == "small"):
-            out.append(e)
-    return out
+    # (the same filter as a scan of [start, end], made week by week and kept: see Ledger.per_block)
+    return ctx.ledger.entries_where("compounding:small-public", _is_small_public, start, end)
 
 
 def _compounding(ctx: RuleContext):

@@ -13,9 +13,19 @@ from reflect.rules import Hit, Rule, RuleContext, evidence_of
 _n = fmt_weight
 
 
+def _is_invested(f) -> bool:
+    return f.direction == INVESTED
+
+
+def _is_done_gave(e) -> bool:
+    return e.act is Act.GAVE and not e.planned
+
+
 def _indiscriminate(ctx: RuleContext):
     start, end = ctx.window
-    flows = [f for f in ctx.ledger.flows_between(start, end) if f.direction == INVESTED]
+    # flows_where, entries_where, per_block: the same filters as a scan of the window, made week
+    # by week and kept (a site build sees each week in a dozen windows): see Ledger.per_block
+    flows = ctx.ledger.flows_where("indiscriminate-giving:invested", _is_invested, start, end)
     total = sum(ctx.ledger.fade(f, end) for f in flows)
     low = [f for f in flows if (p := ctx.journal.people.get(f.person)) and p.alignment is Alignment.LOW]
     low_w = sum(ctx.ledger.fade(f, end) for f in low)
@@ -58,7 +68,7 @@ lee: {name: Lee Wong, level: peer, alignment: low}
 
 def _grand_gestures(ctx: RuleContext):
     start, end = ctx.window
-    gives = [e for e in ctx.ledger.entries_between(start, end) if e.act is Act.GAVE and not e.planned]
+    gives = ctx.ledger.entries_where("grand-gestures:gives", _is_done_gave, start, end)
     large = [e for e in gives if e.size.value == "large"]
     small = [e for e in gives if e.size.value == "small"]
     if large and len(large) > len(small):
@@ -132,7 +142,10 @@ LATE_BANKING = Rule(
 
 def _one_level_only(ctx: RuleContext):
     start, end = ctx.window
-    touched = {p for e in ctx.ledger.entries_between(start, end) if not e.planned for p in e.people}
+    ledger = ctx.ledger
+    touched = set().union(*ledger.per_block(
+        "one-level-only:people", start, end,
+        lambda lo, hi: {p for e in ledger.entries_between(lo, hi) if not e.planned for p in e.people}))
     if not touched:
         return
     levels = {lvl: [p for p in ctx.journal.people.values() if p.level is lvl] for lvl in (Level.SENIOR, Level.PEER, Level.JUNIOR)}
