@@ -60,7 +60,7 @@ def _unacknowledged(ctx: RuleContext):
                        f"no acknowledgement and no thank-you within {within}")
         yield Hit(
             message=message,
-            people=missing, evidence=evidence_of([e]), date=e.date,
+            people=missing, evidence=(Evidence(e.source, e),), date=e.date,
             numbers=f"{plural((ctx.as_of - e.date).days, 'day')} ago; a thank-you counts within "
                     f"{within}, the rule waits {plural(ctx.params['grace_days'], 'day')}")
 
