@@ -435,33 +435,36 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
             from reflect.pdf import PdfPool
 
             pool = PdfPool(site.roots, [site.stylesheet], site.theme.as_uri() + "/")
-            if len(weeks) < PARALLEL_WEEKS:   # pages render on one core: WeasyPrint loads on the other meanwhile
-                pool.start(1)
+            if len(weeks) + len(project.journal.people) < PARALLEL_WEEKS:
+                pool.start(1)   # pages render on one core: WeasyPrint loads on the other meanwhile
         css = site.stylesheet.read_bytes()
         writer.write("style.css", css)
 
-        # week pages (oldest first); the current week's report feeds the dashboard
+        # week pages (oldest first; the current week's report feeds the dashboard), then people
         print_jobs: list[tuple[str, str]] = []   # (week, print html)
         current = None
-        for i, (week, html, printed, report) in enumerate(_week_pages(site, weeks, as_of, pdf_weeks), 1):
-            writer.write(f"weeks/{week}.html", html)
-            if printed is not None:
-                print_jobs.append((week, printed))
-            if report is not None:
-                current = report
-            tick("weeks", i, len(weeks))
-
-        # people
         people = project.journal.people
+        done_weeks = done_people = 0
+        for kind, key, html, printed, report in _pages(site, weeks, sorted(people), as_of, pdf_weeks):
+            if kind == "week":
+                writer.write(f"weeks/{key}.html", html)
+                if printed is not None:
+                    print_jobs.append((key, printed))
+                if report is not None:
+                    current = report
+                done_weeks += 1
+                tick("weeks", done_weeks, len(weeks))
+            else:
+                writer.write(f"people/{key}.html", html)
+                done_people += 1
+                tick("people", done_people, len(people))
+
         start, end = project.ledger.window(as_of)
         balances = {b.person: b for b in project.ledger.balances(start, end)}
         counts: dict[str, int] = {}
         for e in project.journal.entries:
             for p in e.people:
                 counts[p] = counts.get(p, 0) + 1
-        for i, (pid, html) in enumerate(_forked_map(_person_pages, sorted(people), site, as_of), 1):
-            writer.write(f"people/{pid}.html", html)
-            tick("people", i, len(people))
         rows = []
         for pid in sorted(people, key=lambda p: (people[p].name.casefold(), p)):
             p, b = people[pid], balances.get(pid)
@@ -532,7 +535,7 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     return summary
 
 
-PARALLEL_WEEKS = 40     # from this many weeks (or people) on, pages render on two processes (where fork exists)
+PARALLEL_WEEKS = 40     # from this many pages (weeks + people) on, pages render on two processes (where fork exists)
 
 
 def _one_week(site: Site, week: str, as_of: dt.date, pdf_weeks, last: str):
@@ -545,13 +548,24 @@ def _one_week(site: Site, week: str, as_of: dt.date, pdf_weeks, last: str):
     return week, html, printed, (report if week == last else None)
 
 
-def _week_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks):
-    """(week, html bytes, print html or None, report of the last week or None), in week order."""
-    last = weeks[-1]
+def _pages(site: Site, weeks: list[str], people: list[str], as_of: dt.date, pdf_weeks):
+    """Every week page (oldest first), then every person page, as
+    ("week", week, html bytes, print html or None, report of the last week or None) and
+    ("person", id, html bytes, None, None).  One pool for both: a worker that runs out of
+    weeks starts on people while the other finishes its last weeks."""
+    last = weeks[-1] if weeks else None
 
-    def chunk(site: Site, ws: list[str], as_of: dt.date) -> list:
-        return [_one_week(site, w, as_of, pdf_weeks, last) for w in ws]
-    yield from _forked_map(chunk, weeks, site, as_of, PARALLEL_WEEKS)
+    def chunk(site: Site, items: list[tuple[str, str]], as_of: dt.date) -> list:
+        out = []
+        for kind, key in items:
+            if kind == "week":
+                out.append(("week",) + _one_week(site, key, as_of, pdf_weeks, last))
+            else:
+                ((pid, html),) = _person_pages(site, [key], as_of)
+                out.append(("person", pid, html, None, None))
+        return out
+    items = [("week", w) for w in weeks] + [("person", p) for p in people]
+    yield from _forked_map(chunk, items, site, as_of, PARALLEL_WEEKS)
 
 
 def _person_pages(site: Site, pids: list[str], as_of: dt.date) -> list[tuple[str, bytes]]:
