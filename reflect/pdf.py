@@ -279,11 +279,14 @@ def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, styleshe
 
     `inherited`: descriptors a forked worker got from its parent (the parent's ends of the pipes);
     closed first, so that the worker sees end-of-file and exits if the parent dies."""
+    import gc
+
     for fd in inherited:
         try:
             os.close(fd)
         except OSError:
             pass
+    gc.enable()   # a forked worker inherits reflect's gc.disable(); WeasyPrint's box trees are cyclic
     renderer = PdfRenderer(roots, pdf_variant)
     unavailable = None
     try:
