@@ -445,17 +445,17 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
         current = None
         people = project.journal.people
         done_weeks = done_people = 0
-        for kind, key, html, printed, report in _pages(site, weeks, sorted(people), as_of, pdf_weeks):
+        for kind, name, html, printed, report in _pages(site, weeks, sorted(people), as_of, pdf_weeks):
             if kind == "week":
-                writer.write(f"weeks/{key}.html", html)
+                writer.write(f"weeks/{name}.html", html)
                 if printed is not None:
-                    print_jobs.append((key, printed))
+                    print_jobs.append((name, printed))
                 if report is not None:
                     current = report
                 done_weeks += 1
                 tick("weeks", done_weeks, len(weeks))
             else:
-                writer.write(f"people/{key}.html", html)
+                writer.write(f"people/{name}.html", html)
                 done_people += 1
                 tick("people", done_people, len(people))
 

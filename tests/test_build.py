@@ -203,6 +203,7 @@ def test_rebuild_rewrites_no_unchanged_file(tmp_path: Path):
     before = _stats(out)
     code, stdout, _ = build(project, out, "--no-pdf")
     assert code == 0
+    assert stdout.rstrip().endswith("(nothing changed)"), stdout   # stopped at the input hash
     assert _stats(out) == before
     # a change to one week rewrites that week (and pages that show it), keeps the rest
     march = project / "journal" / "2026" / "08.yaml"
