@@ -656,6 +656,13 @@ def _pdfs(site: Site, jobs: list[tuple[str, str]], writer: SiteWriter, use_cache
                 f.unlink()
         except OSError:
             pass
+    # leftovers of a render that was stopped half-way (temporary files of write_atomic, `reflect report`)
+    for f in [*cache.glob(".*.tmp"), *cache.glob(".*.partial")]:
+        try:
+            if f.stat().st_mtime < time.time() - 3600:
+                f.unlink()
+        except OSError:
+            pass
     return len(todo)
 
 
@@ -832,14 +839,18 @@ def _report(args, con: Console, project, pool, started: float) -> int:
         cached = cache / f"{pdf_key(html, css)}.pdf"
         if not cached.is_file():
             cache.mkdir(parents=True, exist_ok=True)
-            (result,) = pool.render([(html, cached)])
-            problems = list(result.errors) + [f"refused {u}" for u in result.refused]
-            if problems or not result.ok:
-                cached.unlink(missing_ok=True)
-                con.eprint("reflect: WeasyPrint reported errors, so no PDF was written:")
-                for p in problems[:10]:
-                    con.eprint(f"  {p}")
-                return EXIT_FAIL
+            fresh = cache / f".{cached.stem}.{os.getpid()}.partial"   # cached only once it is known good
+            try:
+                (result,) = pool.render([(html, fresh)])
+                problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+                if problems or not result.ok:
+                    con.eprint("reflect: WeasyPrint reported errors, so no PDF was written:")
+                    for p in problems[:10]:
+                        con.eprint(f"  {p}")
+                    return EXIT_FAIL
+                os.replace(fresh, cached)
+            finally:
+                fresh.unlink(missing_ok=True)
         data = cached.read_bytes()
         write_atomic(target, data)
     except TemplateProblem as exc:

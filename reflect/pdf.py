@@ -273,20 +273,32 @@ def _run(renderer: PdfRenderer, html: str, out: Path, base_url: str | None,
     return RenderResult(Path(out), True, renderer.last_errors, renderer.last_refused)
 
 
-def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, stylesheets: tuple[Path, ...],
-           base_url: str | None, inherited: tuple[int, ...] = ()) -> None:
-    """A worker process of `PdfPool`: load WeasyPrint, then render (html, out) jobs until told to stop.
+def _worker_main(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, stylesheets: tuple[Path, ...],
+                 base_url: str | None, inherited: tuple[int, ...] = ()) -> None:
+    """The entry point of a `PdfPool` worker process: set the process up, then `_serve`.
 
     `inherited`: descriptors a forked worker got from its parent (the parent's ends of the pipes);
     closed first, so that the worker sees end-of-file and exits if the parent dies."""
     import gc
+    import signal
 
     for fd in inherited:
         try:
             os.close(fd)
         except OSError:
             pass
-    gc.enable()   # a forked worker inherits reflect's gc.disable(); WeasyPrint's box trees are cyclic
+    # Ctrl-C is reflect's to handle (it closes the pool); a worker printing a traceback would only add noise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a forked worker inherits reflect's gc.disable(); WeasyPrint's box trees are cyclic.  freeze() first:
+    # the parent's objects stay out of the collector's way (and their memory pages stay shared)
+    gc.freeze()
+    gc.enable()
+    _serve(conn, roots, pdf_variant, stylesheets, base_url)
+
+
+def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, stylesheets: tuple[Path, ...],
+           base_url: str | None) -> None:
+    """Load WeasyPrint, then render (html, out) jobs from `conn` until told to stop (None or end-of-file)."""
     renderer = PdfRenderer(roots, pdf_variant)
     unavailable = None
     try:
@@ -304,12 +316,18 @@ def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, styleshe
             return
         html, out = job
         if unavailable is not None:
-            conn.send(("unavailable", unavailable))
-            continue
+            reply: tuple = ("unavailable", unavailable)
+        else:
+            try:
+                reply = ("done", _run(renderer, html, Path(out), base_url, stylesheets))
+            except PdfUnavailable as exc:
+                reply = ("unavailable", str(exc))
+            except BaseException as exc:  # e.g. the file cannot be written: a result, not a dead worker
+                reply = ("done", RenderResult(Path(out), False, (f"{type(exc).__name__}: {exc}",)))
         try:
-            conn.send(("done", _run(renderer, html, Path(out), base_url, stylesheets)))
-        except PdfUnavailable as exc:
-            conn.send(("unavailable", str(exc)))
+            conn.send(reply)
+        except (OSError, ValueError):   # reflect has gone away
+            return
 
 
 def _worker_context() -> Any:
@@ -332,8 +350,10 @@ class PdfPool:
     work.  (Rendering a small warm-up page as well was measured and did not make the first real
     page faster.)  `render(jobs)` hands (html, out) jobs to the workers as they become free
     and returns one `RenderResult` per job, in job order; files are written by the workers,
-    atomically.  A worker that dies hands its job back, and if none is left the rest render in
-    this process.  `close()` (or leaving the `with` block) stops the workers, also those still
+    atomically.  A job whose worker dies is tried once more on another worker, then reported as
+    failed: a page that crashes WeasyPrint never runs in reflect's own process.  Jobs no worker
+    took render here if every worker is gone.  With one core, no worker is started at all.
+    `close()` (or leaving the `with` block) stops the workers, also those still
     warming up.
     """
 
@@ -354,6 +374,8 @@ class PdfPool:
         self.close()
 
     def start(self, n: int = 2) -> "PdfPool":
+        if self.max_workers < 2:   # one core: a worker would only compete with the caller; render here
+            return self
         ctx = _worker_context()
         if ctx.get_start_method() == "fork":
             for stream in (sys.stdout, sys.stderr):   # or the child would write their buffers again
@@ -366,11 +388,16 @@ class PdfPool:
             inherited = ()
             if ctx.get_start_method() == "fork":
                 inherited = tuple(c.fileno() for _, c in self._workers) + (parent.fileno(),)
-            proc = ctx.Process(target=_serve, daemon=True, name="reflect-pdf",
+            proc = ctx.Process(target=_worker_main, daemon=True, name="reflect-pdf",
                                args=(child, self.roots, self.pdf_variant, self.stylesheets, self.base_url,
                                      inherited))
-            proc.start()
-            child.close()
+            try:
+                proc.start()
+            except BaseException:
+                parent.close()
+                raise
+            finally:
+                child.close()
             self._workers.append((proc, parent))
         return self
 
@@ -383,11 +410,12 @@ class PdfPool:
         from multiprocessing.connection import wait
 
         results: list[RenderResult | None] = [None] * len(jobs)
-        if self.max_workers < 2:
-            return [self._render_here(html, Path(out)) for html, out in jobs]
         self.start(len(jobs))
+        if not self._workers:
+            return [self._render_here(html, Path(out)) for html, out in jobs]
         todo = list(range(len(jobs)))
         todo.reverse()                      # pop() takes the first job first
+        tries = [0] * len(jobs)             # how many workers died while rendering each job
         busy: dict[Any, int] = {}           # connection -> job index
         idle = [conn for _, conn in self._workers]
         while todo or busy:
@@ -397,20 +425,28 @@ class PdfPool:
                 try:
                     conn.send((jobs[i][0], str(jobs[i][1])))
                     busy[conn] = i
-                except (OSError, ValueError):   # this worker is gone
+                except (OSError, ValueError):   # this worker is gone before it took the job
                     todo.append(i)
                     self._drop(conn)
-            if not busy:                     # no worker left: the rest here
+            if not busy:
+                # every worker is gone: jobs no worker died on render here; a job that
+                # killed a worker is never run in reflect's own process
                 for i in reversed(todo):
-                    results[i] = self._render_here(jobs[i][0], Path(jobs[i][1]))
+                    results[i] = self._render_here(jobs[i][0], Path(jobs[i][1])) if not tries[i] else \
+                        RenderResult(Path(jobs[i][1]), False, ("the PDF worker stopped while rendering this page",))
                 break
             for conn in wait(list(busy)):
                 i = busy.pop(conn)
                 try:
                     kind, value = conn.recv()
-                except (EOFError, OSError):
-                    todo.append(i)
-                    self._drop(conn)
+                except (EOFError, OSError):     # the worker died on this job: one more try elsewhere
+                    code = self._drop(conn)
+                    tries[i] += 1
+                    if tries[i] < 2:
+                        todo.append(i)
+                    else:
+                        results[i] = RenderResult(Path(jobs[i][1]), False, (
+                            f"the PDF worker stopped while rendering this page (exit code {code}), twice",))
                     continue
                 if kind == "unavailable":
                     raise PdfUnavailable(value)
@@ -418,7 +454,8 @@ class PdfPool:
                 idle.append(conn)
         return results  # type: ignore[return-value]
 
-    def _drop(self, conn: Any) -> None:
+    def _drop(self, conn: Any) -> int | None:
+        """Forget a worker that is gone; its exit code."""
         for proc, c in list(self._workers):
             if c is conn:
                 self._workers.remove((proc, c))
@@ -426,6 +463,9 @@ class PdfPool:
                 proc.join(timeout=1)
                 if proc.is_alive():
                     proc.kill()
+                    proc.join(timeout=1)
+                return proc.exitcode
+        return None
 
     def close(self) -> None:
         """Stop every worker: idle ones finish at once, busy or warming ones are terminated."""

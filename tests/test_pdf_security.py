@@ -376,6 +376,83 @@ def test_pool_survives_a_dead_worker(tmp_path: Path) -> None:
     assert all(out.read_bytes().startswith(b"%PDF") for _, out in jobs)
 
 
+CRASHING_WORKER = """
+import os, signal, sys
+from pathlib import Path
+from reflect import pdf
+real_run = pdf._run
+def crashing_run(renderer, html, out, *rest):
+    if "CRASH" in html:              # a stand-in for a WeasyPrint segfault or the OOM killer
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_run(renderer, html, out, *rest)
+pdf._run = crashing_run              # forked workers inherit it
+if __name__ == "__main__":
+    templates, out = Path(sys.argv[1]), Path(sys.argv[2])
+    with pdf.PdfPool([templates], [templates / "style.css"], templates.as_uri() + "/").start(2) as pool:
+        results = pool.render([("<html lang=en><title>a</title><p>fine</p>", out / "a.pdf"),
+                               ("<html lang=en><title>b</title><p>CRASH</p>", out / "b.pdf"),
+                               ("<html lang=en><title>c</title><p>fine</p>", out / "c.pdf")])
+    for r in results:
+        print(r.out.name, r.ok, "|".join(r.errors))
+"""
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+@pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                    reason="needs forked workers (Linux) and two cores")
+def test_a_page_that_kills_its_worker_fails_alone_and_never_runs_in_reflect(tmp_path: Path) -> None:
+    (tmp_path / "crash.py").write_text(CRASHING_WORKER)
+    run = subprocess.run([sys.executable, str(tmp_path / "crash.py"), str(TEMPLATES), str(tmp_path)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr          # reflect's own process survived
+    lines = run.stdout.splitlines()
+    assert lines[0] == "a.pdf True " and lines[2] == "c.pdf True "
+    assert lines[1].startswith("b.pdf False the PDF worker stopped while rendering this page")
+    assert not (tmp_path / "b.pdf").exists()
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_a_page_that_cannot_be_written_is_a_failed_result_not_a_dead_worker(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    with rpdf.PdfPool([TEMPLATES], [TEMPLATES / "style.css"], TEMPLATES.as_uri() + "/") as pool:
+        results = pool.render([(report_page(), tmp_path / "afile" / "bad.pdf"), (report_page(), tmp_path / "ok.pdf")])
+        alive = [proc.is_alive() for proc, _ in pool._workers]
+    assert not results[0].ok and "afile" in results[0].errors[0]
+    assert results[1].ok and (tmp_path / "ok.pdf").is_file()
+    assert alive and all(alive)
+
+
+def test_one_core_starts_no_worker(monkeypatch) -> None:
+    monkeypatch.setattr(rpdf.os, "cpu_count", lambda: 1)
+    pool = rpdf.PdfPool([TEMPLATES]).start(2)
+    assert pool._workers == []
+    pool.close()
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
+def test_ctrl_c_during_report_prints_no_worker_traceback(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "journal", project / "journal")
+    shutil.copy(ROOT / "reflect.yaml", project / "reflect.yaml")
+    proc = subprocess.Popen([sys.executable, "-m", "reflect", "report", "--project", str(project), "--as-of",
+                             "2026-11-27", "-o", str(tmp_path / "r.pdf")],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    time.sleep(0.4)          # the worker is loading WeasyPrint, reflect reads the journal
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err and err.strip() == "reflect: interrupted"
+
+
 def test_pool_close_stops_workers_that_are_still_loading(tmp_path: Path) -> None:
     import time
 
@@ -436,3 +513,31 @@ def test_pool_worker_exits_when_its_parent_dies(tmp_path: Path) -> None:
         alive = [p for p in pids if Path(f"/proc/{p}").exists()
                  and "Z" not in (Path(f"/proc/{p}/stat").read_text().split(")")[-1].split()[:1] or ["Z"])]
     assert not alive, f"workers still running after their parent died: {alive}"
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_a_long_name_stays_inside_its_card_in_print() -> None:
+    """Equal print columns (minmax(0, 1fr)) must not let an unbreakable name run into the next card."""
+    import weasyprint
+
+    word = "Wolfeschlegelsteinhausenbergerdorff-Schmidt"
+    cards = "".join(f'<div class="card question"><h3>Q{i}</h3><p>You helped {word if i == 0 else "Li"}.</p></div>'
+                    for i in range(3))
+    html = f'<html lang="en"><title>t</title><body><div class="questions">{cards}</div></body></html>'
+    doc = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(filename=str(TEMPLATES / "style.css"))])
+
+    def walk(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from walk(child)
+
+    found = []
+    for box in walk(doc.pages[0]._page_box):
+        element = getattr(box, "element", None)
+        if element is not None and element.get("class") == "card question" and box.element_tag == "div":
+            right = box.position_x + box.margin_width()
+            text_right = max(b.position_x + b.width for b in walk(box) if type(b).__name__ == "TextBox")
+            found.append((right, text_right))
+    assert len(found) == 3
+    assert all(text_right <= right for right, text_right in found), found
