@@ -212,14 +212,21 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     judge = min(end, as_of)
     if findings is None:
         findings = run_rules(journal, ledger, cfg, judge)
+    # as of a day inside the week, what happened later that week is not known yet (plans for it are)
     week_entries = ledger.entries_between(start, end)
+    if judge < end:
+        week_entries = tuple(e for e in week_entries if e.date <= judge or e.planned)
     # 1. numbers
     series: dict[str, list[int]] = {k: [] for k, _ in _TILES}
     series["helped"] = []
     weeks = [start - dt.timedelta(days=7 * i) for i in range(TREND_WEEKS, -1, -1)]  # 13 Mondays, oldest first
     for ws in weeks:
-        # each week's counts feed the tiles and trend of the 13 reports that show it: made once
-        c = ledger.memo(("week-counts", ws), lambda: _counts(ledger.entries_between(ws, ws + dt.timedelta(days=6))))
+        if ws == start and judge < end:   # this week, cut at `judge`: counted for this report only
+            c = _counts(week_entries)
+        else:
+            # each whole week's counts feed the tiles and trend of the 13 reports that show it: made once
+            c = ledger.memo(("week-counts", ws),
+                            lambda: _counts(ledger.entries_between(ws, ws + dt.timedelta(days=6))))
         for k in series:
             series[k].append(c[k])
     tiles = []

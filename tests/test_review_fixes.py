@@ -279,3 +279,24 @@ def test_balance_question_uses_the_configured_ratio(tmp_path):
     _, project = _project(tmp_path, "- {date: 2026-11-02, with: priya, gave: A}\n",
                           "owner: T\nrules:\n  one-way-giving: {ratio: 2}\n")
     assert "2:1" in week_report(project, "2026-W48", D("2026-11-27")).questions[2].answer
+
+
+def test_a_week_judged_mid_week_knows_nothing_dated_later(tmp_path):
+    """--as-of on a Wednesday: Thursday's gives are not counted or listed yet; plans for Friday are."""
+    entries = """\
+- {date: 2026-11-23, gave: Monday help, with: priya}
+- {date: 2026-11-25, gave: Wednesday help, with: sam}
+- {date: 2026-11-26, gave: Thursday help, with: jo}
+- {date: 2026-11-26, thanked: Thursday thanks, with: priya}
+- {date: 2026-11-27, gave: Friday plan, with: priya, planned: true}
+"""
+    _, project = _project(tmp_path, entries)
+    wed = week_report(project, "2026-W48", D("2026-11-25"))
+    tiles = {t.key: t.value for t in wed.tiles}
+    assert tiles["gives"] == 2 and tiles["thanks"] == 0 and tiles["people"] == 2
+    assert [e.what for e in wed.entries] == ["Monday help", "Wednesday help", "Friday plan"]
+    # the same project judged at the week's end sees everything, whatever was asked before
+    sun = week_report(project, "2026-W48", D("2026-11-29"))
+    assert {t.key: t.value for t in sun.tiles}["gives"] == 3
+    assert len(sun.entries) == 5
+    assert {t.key: t.value for t in week_report(project, "2026-W48", D("2026-11-25")).tiles}["gives"] == 2
