@@ -174,18 +174,35 @@ def _swap(tmp: Path, out: Path) -> None:
 
 # ---------------------------------------------------------------- page contexts
 
+def theme_paths(root: Path) -> tuple[Path, Path | None, Path]:
+    """(the default theme, the project's own templates/ or None, the stylesheet): a project's
+    style.css replaces the theme's."""
+    from reflect.render import project_templates, theme_dir
+
+    theme, user = theme_dir(), project_templates(root)
+    sheet = user / "style.css" if user is not None and (user / "style.css").is_file() else theme / "style.css"
+    return theme, user, sheet
+
+
+def pdf_pool(theme: Path, roots: tuple[Path, ...], stylesheet: Path):
+    """A `PdfPool` that may read the theme folders only, with the stylesheet parsed up front."""
+    from reflect.pdf import PdfPool
+
+    return PdfPool(roots, [stylesheet], theme.as_uri() + "/")
+
+
 class Site:
     """What every page of one build shares: the project, the environment, the findings."""
 
     def __init__(self, project, as_of: dt.date) -> None:
-        from reflect.render import make_env, project_templates, theme_dir
+        from reflect.render import make_env
         from reflect.rules import ALL_RULES, run_rules
 
         self.project, self.as_of = project, as_of
         cfg = project.config
         self.config = cfg
-        self.theme = theme_dir()
-        self.user_templates = project_templates(cfg.root)
+        self.theme, self.user_templates, self.stylesheet = theme_paths(cfg.root)
+        self.roots = (self.theme,) + ((self.user_templates,) if self.user_templates is not None else ())
         self.env = make_env(self.user_templates, self.theme)
         self.findings = run_rules(project.journal, project.ledger, cfg, as_of)
         self.rules = {r.id: r for r in ALL_RULES}
@@ -198,15 +215,9 @@ class Site:
                          level_words=LEVEL_WORDS, print_evidence=PRINT_EVIDENCE,
                          print_rhythms=PRINT_RHYTHMS)
 
-    @property
-    def stylesheet(self) -> Path:
-        if self.user_templates is not None and (self.user_templates / "style.css").is_file():
-            return self.user_templates / "style.css"
-        return self.theme / "style.css"
-
-    @property
-    def roots(self) -> tuple[Path, ...]:
-        return (self.theme,) + ((self.user_templates,) if self.user_templates is not None else ())
+    def pdf_pool(self):
+        """A `PdfPool` for this site's pages (no worker started yet)."""
+        return pdf_pool(self.theme, self.roots, self.stylesheet)
 
     def render(self, template: str, page_path: str, section: str, title: str, created: dt.date,
                print_: bool = False, **ctx: Any) -> str:
@@ -432,10 +443,8 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
         pdf_weeks = tuple(weeks[-cfg.pdf_weeks:] if cfg.pdf_weeks else weeks) if pdf else ()
         summary.pdf_weeks = pdf_weeks
         if pdf_weeks:
-            from reflect.pdf import PdfPool
-
-            pool = PdfPool(site.roots, [site.stylesheet], site.theme.as_uri() + "/")
-            if len(weeks) + len(project.journal.people) < PARALLEL_WEEKS:
+            pool = site.pdf_pool()
+            if not _two_processes(len(weeks) + len(project.journal.people)):
                 pool.start(1)   # pages render on one core: WeasyPrint loads on the other meanwhile
         css = site.stylesheet.read_bytes()
         writer.write("style.css", css)
@@ -516,7 +525,7 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
 
         # PDFs
         if print_jobs:
-            rendered = _pdfs(site, print_jobs, writer, use_cache, tick, summary, pool)
+            rendered = _pdfs(site, print_jobs, css, writer, use_cache, tick, pool)
             summary.pdfs_rendered = rendered
         summary.pages = sum(1 for f in writer.files if f.endswith(".html"))
         summary.pdfs = sum(1 for f in writer.files if f.endswith(".pdf"))
@@ -561,35 +570,38 @@ def _pages(site: Site, weeks: list[str], people: list[str], as_of: dt.date, pdf_
             if kind == "week":
                 out.append(("week",) + _one_week(site, key, as_of, pdf_weeks, last))
             else:
-                ((pid, html),) = _person_pages(site, [key], as_of)
-                out.append(("person", pid, html, None, None))
+                out.append(("person", key, _person_page(site, key, as_of), None, None))
         return out
     items = [("week", w) for w in weeks] + [("person", p) for p in people]
     yield from _forked_map(chunk, items, site, as_of, PARALLEL_WEEKS)
 
 
-def _person_pages(site: Site, pids: list[str], as_of: dt.date) -> list[tuple[str, bytes]]:
-    """(person id, page) for some people: their timeline, balance over time, rhythm, findings."""
+def _person_page(site: Site, pid: str, as_of: dt.date) -> bytes:
+    """One person's page: their timeline, balance over time, rhythm, findings."""
     from reflect import charts
     from reflect.report import person_page
 
-    out = []
-    for pid in pids:
-        page = person_page(site.project, pid, as_of, site.findings)
-        monthly = charts.trend_lines([m for m, _, _ in page.monthly],
-                                     {"You invested": [inv for _, inv, _ in page.monthly],
-                                      f"{page.name} invested in you": [t for _, _, t in page.monthly]},
-                                     f"Invested per month with {page.name}", "monthly")
-        rhythm = charts.rhythm_strip(list(page.weekly), f"Weekly exchanges with {page.name}", "rhythm",
-                                     unit="exchanges")
-        html = site.render("person.html", f"people/{pid}.html", "people", page.name, as_of,
-                           person=page, charts=dict(monthly=monthly, rhythm=rhythm),
-                           rhythm_summary=charts.rhythm_summary(list(page.weekly)))
-        out.append((pid, html.encode()))
-    return out
+    page = person_page(site.project, pid, as_of, site.findings)
+    monthly = charts.trend_lines([m for m, _, _ in page.monthly],
+                                 {"You invested": [inv for _, inv, _ in page.monthly],
+                                  f"{page.name} invested in you": [t for _, _, t in page.monthly]},
+                                 f"Invested per month with {page.name}", "monthly")
+    weekly = list(page.weekly)
+    summary = charts.rhythm_summary(weekly)
+    rhythm = charts.rhythm_strip(weekly, f"Weekly exchanges with {page.name}", "rhythm", unit="exchanges",
+                                 summary=summary)
+    return site.render("person.html", f"people/{pid}.html", "people", page.name, as_of, person=page,
+                       charts=dict(monthly=monthly, rhythm=rhythm), rhythm_summary=summary).encode()
 
 
 _FORKED_JOB: tuple | None = None  # (function, site, as_of) for forked workers of _forked_map
+
+
+def _two_processes(items: int, min_items: int = PARALLEL_WEEKS) -> bool:
+    """Does `_forked_map` split this many items over two forked processes?"""
+    import multiprocessing as mp
+
+    return items >= min_items and (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods()
 
 
 def _run_forked_chunk(items: list) -> list:
@@ -603,35 +615,30 @@ def _forked_map(func, items: list, site: Site, as_of: dt.date, min_items: int = 
     global _FORKED_JOB
     import multiprocessing as mp
 
-    workers = min(2, os.cpu_count() or 1)
-    if len(items) < min_items or workers < 2 or "fork" not in mp.get_all_start_methods():
+    if not _two_processes(len(items), min_items):
         yield from func(site, items, as_of)
         return
     size = max(4, len(items) // 24)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _FORKED_JOB = (func, site, as_of)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(2) as pool:
             for chunk in pool.imap(_run_forked_chunk, chunks):
                 yield from chunk
     finally:
         _FORKED_JOB = None
 
 
-def _pdfs(site: Site, jobs: list[tuple[str, str]], writer: SiteWriter, use_cache: bool, tick, summary,
-          pool=None) -> int:
-    """Place a PDF for each (week, print html): from the cache, or rendered on two processes."""
-    from reflect.pdf import render_many
-
+def _pdfs(site: Site, jobs: list[tuple[str, str]], css: bytes, writer: SiteWriter, use_cache: bool, tick,
+          pool) -> int:
+    """Place a PDF for each (week, print html): from the cache, or rendered by `pool` (two processes)."""
     cache = pdf_cache_dir(site.config)
     cache.mkdir(parents=True, exist_ok=True)
-    css = site.stylesheet.read_bytes()
     keyed = [(week, html, cache / f"{pdf_key(html, css)}.pdf") for week, html in jobs]
     todo = [(html, path) for _, html, path in keyed if not (use_cache and path.is_file())]
     if todo:
         tick("pdfs", 0, len(todo))
-        results = render_many(todo, site.roots, stylesheets=[site.stylesheet], base_url=site.theme.as_uri() + "/",
-                              pool=pool)
+        results = pool.render(todo)
         problems = []
         for r in results:
             if not r.ok or r.errors:
@@ -798,13 +805,8 @@ def cmd_report(args, con: Console) -> int:
 
 def _report_pool(root: Path):
     """A WeasyPrint worker that loads while this process reads the journal and computes the week's page."""
-    from reflect.pdf import PdfPool
-    from reflect.render import project_templates, theme_dir
-
-    theme, user = theme_dir(), project_templates(root)
-    sheet = user / "style.css" if user is not None and (user / "style.css").is_file() else theme / "style.css"
-    pool = PdfPool((theme,) + ((user,) if user is not None else ()), [sheet], theme.as_uri() + "/")
-    return pool.start(1)
+    theme, user, sheet = theme_paths(root)
+    return pdf_pool(theme, (theme,) + ((user,) if user is not None else ()), sheet).start(1)
 
 
 def _report(args, con: Console, project, pool, started: float) -> int:

@@ -326,34 +326,36 @@ def _answer_balance(project, balances: list[Balance]) -> Answer:
                      f"{', '.join(n for _, n, _ in people[:3])}.", people)
 
 
+_RELATIONSHIPS = (
+    # kind, title, the side that leans, the text (n = name), the action, the text and action when none leans
+    ("given-more", "You have given more than you asked", "invested",
+     "You have invested {inv} in {n} and drawn {took} from {n} (help received and asks).",
+     "Ask {n} for something that matters to you: advice, a review, an introduction.",
+     "No relationship in the window where you have given more than you asked.",
+     "Who could you help this week, without being asked?"),
+    ("asked-more", "You have asked more than you gave", "taken",
+     "You have drawn {took} from {n} (help received and asks) and invested {inv} in {n}.",
+     "Find one useful thing to do for {n} this week, unasked.",
+     "No relationship in the window where you have asked more than you gave.",
+     "Whose help would make the biggest difference to you right now? Ask them."),
+)
+
+
 def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]:
-    given = [b for b in balances if b.invested > b.taken]
-    asked = [b for b in balances if b.taken > b.invested]
+    """This week's two homework relationships: where you gave most over what you drew, and the reverse."""
     out = []
-    if given:
-        b = max(given, key=lambda b: (b.invested - b.taken, b.person))
+    for kind, title, side, text, action, none_text, none_action in _RELATIONSHIPS:
+        def lean(b: Balance) -> float:
+            return b.invested - b.taken if side == "invested" else b.taken - b.invested
+        leaning = [b for b in balances if lean(b) > 0]
+        if not leaning:
+            out.append(Relationship(kind, title, None, "", "", 0, 0, none_text, none_action))
+            continue
+        b = max(leaning, key=lambda b: (lean(b), b.person))
         n = _name(project, b.person)
-        out.append(Relationship("given-more", "You have given more than you asked", b.person, n,
-                                _level(project, b.person), b.invested, b.taken,
-                                f"You have invested {_n(b.invested)} in {n} and drawn {_n(b.taken)} from {n} "
-                                f"(help received and asks).",
-                                f"Ask {n} for something that matters to you: advice, a review, an introduction."))
-    else:
-        out.append(Relationship("given-more", "You have given more than you asked", None, "", "", 0, 0,
-                                "No relationship in the window where you have given more than you asked.",
-                                "Who could you help this week, without being asked?"))
-    if asked:
-        b = max(asked, key=lambda b: (b.taken - b.invested, b.person))
-        n = _name(project, b.person)
-        out.append(Relationship("asked-more", "You have asked more than you gave", b.person, n,
-                                _level(project, b.person), b.invested, b.taken,
-                                f"You have drawn {_n(b.taken)} from {n} (help received and asks) and "
-                                f"invested {_n(b.invested)} in {n}.",
-                                f"Find one useful thing to do for {n} this week, unasked."))
-    else:
-        out.append(Relationship("asked-more", "You have asked more than you gave", None, "", "", 0, 0,
-                                "No relationship in the window where you have asked more than you gave.",
-                                "Whose help would make the biggest difference to you right now? Ask them."))
+        words = dict(n=n, inv=_n(b.invested), took=_n(b.taken))
+        out.append(Relationship(kind, title, b.person, n, _level(project, b.person), b.invested, b.taken,
+                                text.format(**words), action.format(**words)))
     return tuple(out)
 
 
