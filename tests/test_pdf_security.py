@@ -104,6 +104,43 @@ def test_importing_reflect_pdf_does_not_import_weasyprint() -> None:
     assert out.stdout.strip() == "False"
 
 
+_SEARCH_SPY = """
+import ctypes.util, subprocess, sys
+calls = []
+real_init = subprocess.Popen.__init__
+def spy(self, args, *a, **k):
+    calls.append(args)
+    return real_init(self, args, *a, **k)
+subprocess.Popen.__init__ = spy
+search = ctypes.util.find_library
+from reflect import pdf
+if sys.argv[1:] == ["missing-soname"]:
+    pdf._SONAMES = pdf._SONAMES + ("libreflect-test-absent.so.9",)
+pdf.load_weasyprint()
+import weasyprint.text.ffi as ffi
+print(len(calls), ctypes.util.find_library is search, ffi.pango is not None and ffi.pangoft2 is not None)
+"""
+
+
+@needs_weasyprint
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the soname shortcut is for Linux")
+def test_loading_weasyprint_searches_no_library_when_the_linker_finds_them() -> None:
+    # the search runs ldconfig and gcc: ~0.35 s of every `reflect report`
+    out = subprocess.run([sys.executable, "-c", _SEARCH_SPY], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0", "True", "True"]
+
+
+@needs_weasyprint
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the soname shortcut is for Linux")
+def test_loading_weasyprint_falls_back_to_the_search_when_a_soname_is_missing() -> None:
+    out = subprocess.run([sys.executable, "-c", _SEARCH_SPY, "missing-soname"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    calls, restored, loaded = out.stdout.split()
+    assert int(calls) > 0 and restored == "True" and loaded == "True"
+
+
 @pytest.mark.parametrize("error", [ImportError("No module named 'weasyprint'"),
                                    OSError("cannot load library 'libpango-1.0-0'")])
 def test_missing_libraries_give_an_actionable_message(monkeypatch, error: Exception) -> None:
