@@ -1,6 +1,7 @@
 """`reflect check`, `reflect explain RULE` and `reflect rules`."""
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
 
@@ -13,6 +14,19 @@ _ICON = {Severity.STRENGTH: "✓", Severity.WARNING: "!", Severity.NOTICE: "·"}
 _COLOUR = {Severity.STRENGTH: "green", Severity.WARNING: "yellow", Severity.NOTICE: "cyan"}
 _HEAD = {Severity.STRENGTH: "Strengths", Severity.WARNING: "Warnings", Severity.NOTICE: "Notices"}
 _RANK = {"notice": 1, "warning": 2}
+_UNSIMPLE = frozenset("\t\n\r\x0b\x0c")
+
+
+@functools.lru_cache(maxsize=1024)
+def _fill(text: str, width: int, first: str = "", rest: str = "") -> str:
+    """`textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest)`, the same string.
+
+    A line that already fits (most of them) is returned as it is, and repeated texts (a rule's
+    lesson and suggestion, once per finding) are wrapped once: textwrap was a quarter of a
+    warm `reflect check` on a large journal."""
+    if text and len(first) + len(text) <= width and text == text.strip() and _UNSIMPLE.isdisjoint(text):
+        return first + text
+    return textwrap.fill(text, width=width, initial_indent=first, subsequent_indent=rest)
 
 
 def cmd_check(args, con: Console) -> int:
@@ -64,14 +78,14 @@ def _print_text(con: Console, project, diags, found, as_of, balances: bool) -> N
             con.print(con.style(head, _COLOUR[sev], "bold") + (f"  {', '.join(j.person_name(p) for p in f.people[:5])}"
                                                               if f.people else ""))
             for label, text in (("", f.message), ("why: ", f.lesson), ("next: ", f.suggestion)):
-                wrapped = textwrap.fill(label + text, width=width, initial_indent="    ", subsequent_indent="      ")
+                wrapped = _fill(label + text, width, "    ", "      ")
                 con.print(con.style(wrapped, "dim") if label == "why: " else wrapped)
             if f.evidence or f.numbers:
                 ev = ", ".join(e.source.short() for e in f.evidence[:6])
                 if len(f.evidence) > 6:
                     ev += f" and {len(f.evidence) - 6} more"
                 line = f"    evidence: {ev}" + (f" ({f.numbers})" if f.numbers else "") if ev else f"    ({f.numbers})"
-                con.print(con.style(textwrap.fill(line, width=width, subsequent_indent="      "), "dim"))
+                con.print(con.style(_fill(line, width, "", "      "), "dim"))
         con.print()
     if balances:
         start, end = project.ledger.window(as_of)

@@ -317,3 +317,17 @@ def test_shuffling_changes_no_error(tmp_path, seed):
     rng.shuffle(bad)
     split = rng.randint(0, len(bad))
     assert messages({"journal/x/b.yaml": "".join(bad[:split]), "journal/c.yaml": "".join(bad[split:])}) == first
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab c-\t\n\u00a0é·")), max_size=140),
+       width=st.integers(min_value=12, max_value=100),
+       first=st.sampled_from(["", "    "]), rest=st.sampled_from(["", "      "]))
+def test_check_output_wraps_exactly_like_textwrap(text: str, width: int, first: str, rest: str) -> None:
+    # `reflect check` skips textwrap for lines that already fit: the text must not change
+    import textwrap
+
+    from reflect.cmd_check import _fill
+
+    assert _fill(text, width, first, rest) == textwrap.fill(text, width=width, initial_indent=first,
+                                                            subsequent_indent=rest)
