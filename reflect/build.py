@@ -796,15 +796,16 @@ def parse_week(text: str) -> str:
 def cmd_report(args, con: Console) -> int:
     """One week's PDF, without building the site."""
     started = time.perf_counter()
-    with _report_pool(resolve_project(args)) as pool:
+    with early_pdf_pool(resolve_project(args)) as pool:
         project = _load(args, con)
         if project is None:
             return EXIT_FAIL
         return _report(args, con, project, pool, started)
 
 
-def _report_pool(root: Path):
-    """A WeasyPrint worker that loads while this process reads the journal and computes the week's page."""
+def early_pdf_pool(root: Path):
+    """A WeasyPrint worker for the project at `root`, started now: it loads WeasyPrint while this
+    process reads the journal and makes the page (`reflect report`, `reflect share`)."""
     theme, user, sheet = theme_paths(root)
     return pdf_pool(theme, (theme,) + ((user,) if user is not None else ()), sheet).start(1)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html as htmllib
+import os
 import re
 from pathlib import Path
 
@@ -224,13 +225,22 @@ def visible_text(doc: str) -> str:
 
 
 def cmd_share(args, con: Console) -> int:
+    from reflect.build import early_pdf_pool
+
+    root = resolve_project(args)
+    if args.html:
+        return _share(args, con, root, None)
+    with early_pdf_pool(root) as pool:   # WeasyPrint loads while the journal is read and scrubbed
+        return _share(args, con, root, pool)
+
+
+def _share(args, con: Console, root: Path, pool) -> int:
     from reflect.build import Site, print_html
-    from reflect.pdf import PdfRenderer, PdfUnavailable, write_atomic
+    from reflect.pdf import PdfUnavailable, write_atomic
     from reflect.privacy import Scrubber, pseudonyms
     from reflect.project import load_project
     from reflect.report import week_report
 
-    root = resolve_project(args)
     project = load_project(root)
     if project.diagnostics:
         for d in project.diagnostics:
@@ -315,16 +325,21 @@ def cmd_share(args, con: Console) -> int:
         doc = re.sub(r'<link rel="stylesheet"[^>]*>', lambda m: "<style>\n" + css + "\n</style>", doc, count=1)
         data = doc.encode("utf-8")
     else:
+        fresh = out.with_name(f".{out.name}.{os.getpid()}.partial")   # read back only if clean
         try:
-            renderer = PdfRenderer(site.roots)
-            data = renderer.render(print_html(doc), base_url=str(site.theme) + "/", stylesheets=[site.stylesheet])
+            (result,) = pool.render([(print_html(doc), fresh)])
+            problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+            if problems or not result.ok:
+                con.eprint("reflect share: the PDF could not be rendered cleanly: "
+                           + "; ".join(problems or ["no PDF was written"]))
+                return EXIT_FAIL
+            data = fresh.read_bytes()
         except PdfUnavailable as exc:
             con.eprint(f"reflect: {exc}")
             con.eprint("reflect: 'reflect share --html' makes a shareable HTML file without PDF libraries")
             return EXIT_FAIL
-        if renderer.last_errors:
-            con.eprint("reflect share: the PDF could not be rendered cleanly: " + "; ".join(renderer.last_errors))
-            return EXIT_FAIL
+        finally:
+            fresh.unlink(missing_ok=True)
     write_atomic(out, data)
     lines = manifest.lines()
     write_atomic(out.with_name(out.name + ".manifest.txt"),

@@ -317,3 +317,22 @@ def test_share_refuses_a_week_after_as_of(tmp_path):
                          "--weeks", "2026-W47..2026-W50"])
     assert code == 2 and "2026-W49 starts after" in err
     assert not (root / "shared").exists()
+
+
+def test_a_pdf_share_that_renders_with_errors_writes_nothing(tmp_path):
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError) as exc:
+        pytest.skip(f"WeasyPrint cannot load here: {exc}")
+    root = _project(tmp_path)
+    theme_css = (Path(__file__).resolve().parents[1] / "templates" / "style.css").read_text("utf-8")
+    (root / "templates").mkdir()
+    # a project stylesheet that asks for something outside the theme: refused, so not clean
+    (root / "templates" / "style.css").write_text(
+        theme_css + '\nbody { background-image: url("http://127.0.0.1:9/pixel.png"); }\n', "utf-8")
+    out = tmp_path / "out" / "share.pdf"
+    code, _, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "-o", str(out)])
+    assert code == 1
+    assert "could not be rendered cleanly" in err and "127.0.0.1:9" in err
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == []   # no half-written or temporary file left behind
