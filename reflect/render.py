@@ -214,6 +214,9 @@ def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environ
                       auto_reload=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=markdown, date=fmt_date, weight=fmt_weight, plural=plural, rel=_rel)
     env.globals["rel_url"] = rel_url
+    from reflect import partials
+
+    partials.install(env, user_dir)
     return env
 
 

@@ -1,0 +1,167 @@
+"""The default theme's two most repeated partials, `_entry.html` and `_finding.html`, in Python.
+
+A site of 10,000 entries renders `_entry.html` ~19,000 times (each week page lists its
+entries, each person page its timeline) and `_finding.html` ~6,000 times.  Through Jinja
+one entry costs ~120 µs and one finding ~230 µs, spread evenly over macros, filters and
+escaping: about a fifth of the CPU of the whole build.  These functions write the same
+bytes with plain string formatting.
+
+The templates stay the definition and the place to change the look: the pages call the
+`entry_item` and `finding_card` globals, which render the project's own `_entry.html` /
+`_finding.html` whenever the project overrides one of them or `_macros.html` (they use its
+macros), and the Python version only for the default theme.  tests/test_partials.py renders
+both ways on every entry and finding of the example journal and on generated ones, on
+screen and in print, from every kind of page, and compares the bytes; change a template and
+that test tells you to change this file too.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from reflect.console import plural
+from reflect.render import fmt_date, markdown, rel_url
+
+ENTRY_TEMPLATES = ("_entry.html", "_macros.html")
+FINDING_TEMPLATES = ("_finding.html", "_macros.html")
+
+
+def _e(value: Any) -> str:
+    return str(escape(value))
+
+
+def _people(pids, names: dict, person_href: dict, page_path: str) -> str:
+    out = []
+    for pid in pids:
+        name = _e(names.get(pid, pid))
+        href = person_href.get(pid)
+        out.append(f'<a href="{_e(rel_url(str(href), page_path))}">{name}</a>' if pid in person_href else name)
+    return ", ".join(out)
+
+
+def _facts(entry) -> str:
+    facts = []
+    if entry.planned:
+        facts.append("planned")
+    if entry.size.value != "small":
+        facts.append(entry.size.value)
+    if entry.public:
+        facts.append("public")
+    if entry.outcome and entry.act.value == "asked":
+        facts.append(entry.outcome.value)
+    if entry.due:
+        facts.append("due " + fmt_date(entry.due, "short"))
+    if entry.kept:
+        facts.append("kept " + fmt_date(entry.kept, "short"))
+    if entry.dropped:
+        facts.append("dropped " + fmt_date(entry.dropped, "short"))
+    if entry.acknowledged:
+        facts.append(f"thanked {entry.acknowledged}ly")
+    return _e(" · ".join(facts)).strip()
+
+
+def entry_html(entry, show_date: bool, *, names: dict, person_href: dict, page_path: str, print_: bool,
+               act_words: dict, plan_words: dict) -> str:
+    """`_entry.html` for one entry."""
+    act = entry.act.value
+    head = []
+    if show_date:
+        head.append(f'<time datetime="{entry.date.isoformat()}">{_e(fmt_date(entry.date, "day"))}</time> · ')
+    label = plan_words[act] if entry.planned else act_words[act]
+    head.append(f"<strong>{_e(label)}</strong> {_people(entry.people, names, person_href, page_path)}: "
+                f"{_e(entry.what)}")
+    facts = _facts(entry)
+    if facts:
+        head.append(f' <span class="facts muted small">({facts})</span>')
+    out = [f'<li class="entry act-{_e(act)}{" planned" if entry.planned else ""}">\n'
+           f'  <p class="entry-head">{"".join(head)}</p>\n']
+    if entry.note and not (print_ and entry.private):
+        out.append(f'<div class="note prose">{markdown(entry.note)}</div>')
+    if entry.tags:
+        out.append(f'<p class="tags small muted">{" ".join("#" + _e(t) for t in entry.tags)}</p>')
+    out.append("</li>")
+    return "".join(out)
+
+
+def finding_html(finding, *, rules: dict, names: dict, person_href: dict, page_path: str, print_: bool,
+                 severity_words: dict, print_evidence: int) -> str:
+    """`_finding.html` for one finding."""
+    rule = rules[finding.rule]
+    severity = _e(severity_words[finding.severity.value])
+    out = [f'<article class="finding {_e(finding.severity.value)}">\n']
+    if not print_:
+        out.append(f'<span class="severity">{severity}</span>')
+    out.append("  <h3>")
+    if print_:
+        out.append(f'<span class="severity">{severity}</span> ')
+    out.append(_e(rule.title))
+    if finding.people:
+        out.append(f' <span class="with">· {_people(finding.people, names, person_href, page_path)}</span>')
+    out.append(f'</h3>\n'
+               f'  <p class="message">{_e(finding.message)}</p>\n'
+               f'  <p class="lesson">{_e(finding.lesson)}</p>\n'
+               f'  <p class="suggestion">{_e(finding.suggestion)}</p>\n')
+    evidence, numbers = finding.evidence, finding.numbers
+    if print_ and (evidence or numbers):
+        out.append(f'  <p class="evidence small muted"><strong>Evidence</strong> '
+                   f'<span class="code">{_e(finding.code)}</span>')
+        if numbers:
+            out.append(f" · {_e(numbers)}")
+        if evidence:
+            out.append(" · " + ", ".join(f"<code>{_e(ev.source.short())}</code>" for ev in evidence[:print_evidence]))
+            if len(evidence) > print_evidence:
+                out.append(f" and {len(evidence) - print_evidence} more")
+        out.append("</p>\n")
+    elif evidence or numbers:
+        out.append('  <details class="evidence">\n    <summary>Evidence')
+        if evidence:
+            out.append(f" ({_e(plural(len(evidence), 'entry', 'entries'))})")
+        out.append('</summary>\n    <p class="numbers">')
+        if numbers:
+            out.append(f"{_e(numbers)} · ")
+        href = _e(rel_url("principles.html#" + finding.rule, page_path))
+        out.append(f'<a href="{href}" class="code">{_e(finding.code)} {_e(finding.rule)}</a></p>\n')
+        if evidence:
+            out.append("    <ul>\n")
+            for ev in evidence:
+                out.append(f"      <li>{_e(ev.text)} <code>{_e(ev.source.short())}</code></li>\n")
+            out.append("    </ul>\n")
+        out.append("  </details>\n")
+    out.append("</article>")
+    return "".join(out)
+
+
+def _overridden(user_dir: Path | None, names: tuple[str, ...]) -> bool:
+    return user_dir is not None and any((user_dir / n).is_file() for n in names)
+
+
+def _from_template(ctx, name: str, **values: Any) -> Markup:
+    """The partial rendered from its template, as `{% include %}` would."""
+    return Markup(ctx.environment.get_template(name).render(dict(ctx.get_all(), **values)))
+
+
+def install(env, user_dir: Path | None) -> None:
+    """Add the `entry_item(entry, show_date=False)` and `finding_card(finding)` globals to `env`."""
+    entry_in_python = not _overridden(user_dir, ENTRY_TEMPLATES)
+    finding_in_python = not _overridden(user_dir, FINDING_TEMPLATES)
+
+    @pass_context
+    def entry_item(ctx, entry, show_date: bool = False) -> Markup:
+        if not entry_in_python:
+            return _from_template(ctx, "_entry.html", entry=entry, show_date=show_date)
+        return Markup(entry_html(entry, show_date, names=ctx["names"], person_href=ctx["person_href"],
+                                 page_path=ctx.get("page_path", "index.html"), print_=ctx["print"],
+                                 act_words=ctx["act_words"], plan_words=ctx["plan_words"]))
+
+    @pass_context
+    def finding_card(ctx, finding) -> Markup:
+        if not finding_in_python:
+            return _from_template(ctx, "_finding.html", finding=finding)
+        return Markup(finding_html(finding, rules=ctx["rules"], names=ctx["names"], person_href=ctx["person_href"],
+                                   page_path=ctx.get("page_path", "index.html"), print_=ctx["print"],
+                                   severity_words=ctx["severity_words"], print_evidence=ctx["print_evidence"]))
+
+    env.globals.update(entry_item=entry_item, finding_card=finding_card)
