@@ -124,21 +124,44 @@ def _make_markdown():
     return md
 
 
+# One line of words and light punctuation starting with a letter: no Markdown syntax can start
+# or hide in it (no list marker, heading, quote, emphasis, code, link, entity or HTML), so
+# markdown-it would print it as one paragraph with `"` escaped.  tests/test_render_safety.py
+# checks this against markdown-it on generated text.
+_PLAIN_MD = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?!()'\"/%+=@-]*")
+
+
 class _Markdown:
-    """One MarkdownIt instance, built on first use and reused (it keeps no per-render state)."""
+    """One MarkdownIt instance, built on first use and reused (it keeps no per-render state).
+
+    Rendered notes are remembered by text (a note shows on its week page and on each of its
+    people's pages), up to `MEMO` of them; a plain one-line note skips the parser."""
+
+    MEMO = 2048
 
     def __init__(self) -> None:
         self._md = None
+        self._memo: dict[str, Markup] = {}
 
     def __call__(self, text: object) -> Markup:
         if text is None or isinstance(text, jinja2.Undefined):
             return Markup("")
         s = str(text)
+        done = self._memo.get(s)
+        if done is not None:
+            return done
         if not s.strip():
             return Markup("")
-        if self._md is None:
-            self._md = _make_markdown()
-        return Markup(self._md.render(s))
+        if _PLAIN_MD.fullmatch(s) and s[-1] != " " and "  " not in s:
+            html = Markup("<p>" + s.replace('"', "&quot;") + "</p>\n")
+        else:
+            if self._md is None:
+                self._md = _make_markdown()
+            html = Markup(self._md.render(s))
+        if len(self._memo) >= self.MEMO:
+            self._memo.clear()
+        self._memo[s] = html
+        return html
 
 
 markdown = _Markdown()
@@ -148,6 +171,8 @@ markdown = _Markdown()
 
 def fmt_date(value: Any, style: str = "long") -> str:
     """27 November 2026 (long), 27 Nov (short), 27 Nov 2026 (medium), Fri 27 Nov (day), 2026-11-27 (iso)."""
+    if value.__class__ is dt.date:
+        return _fmt_day(value, style)
     if value is None or isinstance(value, jinja2.Undefined):
         return ""
     if isinstance(value, str):
@@ -155,6 +180,12 @@ def fmt_date(value: Any, style: str = "long") -> str:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
+    return _fmt_day(value, style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fmt_day(value: dt.date, style: str) -> str:
+    # strftime is slow, and a site shows the same few hundred days thousands of times
     if style == "iso":
         return value.isoformat()
     if style == "short":

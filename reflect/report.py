@@ -562,7 +562,17 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
 
 
 def _person_entries(project, pid):
-    return [e for e in project.journal.entries if pid in e.people]
+    """Every entry with `pid` (planned ones too), in journal order."""
+    index = project.ledger.memo(("entries-by-person",), lambda: _entries_by_person(project.journal.entries))
+    return list(index.get(pid, ()))
+
+
+def _entries_by_person(entries) -> dict[str, list]:
+    index: dict[str, list] = {}
+    for e in entries:
+        for p in dict.fromkeys(e.people):
+            index.setdefault(p, []).append(e)
+    return index
 
 
 # ---------------------------------------------------------------- index

@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import make_project, run_cli
 from reflect.render import markdown, rel_url
@@ -222,3 +224,15 @@ def test_hostile_journal_pdf_fetches_nothing(tmp_path: Path, loopback):
     assert code == 0, err
     assert SECRET.encode() not in (tmp_path / "one.pdf").read_bytes()
     assert requests == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("Ab z0 9,.;:?!()'\"/%+=@-#*_`[]<>&\\~|\t\n") + ["é", "1. ", "- ", "  "]),
+                min_size=1, max_size=40).map("".join))
+def test_notes_render_exactly_as_markdown_it_renders_them(text: str) -> None:
+    # plain one-line notes skip the parser and rendered notes are remembered: same HTML either way
+    from reflect.render import _make_markdown, markdown
+
+    expected = _make_markdown().render(text) if text.strip() else ""
+    assert str(markdown(text)) == expected
+    assert str(markdown(text)) == expected   # the remembered one
