@@ -146,27 +146,30 @@ def _overridden(user_dir: Path | None, names: tuple[str, ...]) -> bool:
 
 
 def _from_template(ctx, name: str, **values: Any) -> Markup:
-    """The partial rendered from its template, as `{% include %}` would."""
+    """The partial rendered from its template with the page's context and `values`: what an
+    `{% include %}` in the calling loop would see, as the pages pass the loop's own variables
+    (`loop`, and `item` or `report` where the old include saw them)."""
     return Markup(ctx.environment.get_template(name).render(dict(ctx.get_all(), **values)))
 
 
 def install(env, user_dir: Path | None) -> None:
-    """Add the `entry_item(entry, show_date=False)` and `finding_card(finding)` globals to `env`."""
+    """Add the `entry_item(entry, show_date=False, **local)` and `finding_card(finding, **local)`
+    globals to `env`; `local` (variables of the calling template) reaches an overriding partial."""
     entry_in_python = not _overridden(user_dir, ENTRY_TEMPLATES)
     finding_in_python = not _overridden(user_dir, FINDING_TEMPLATES)
 
     @pass_context
-    def entry_item(ctx, entry, show_date: bool = False) -> Markup:
+    def entry_item(ctx, entry, show_date: bool = False, **local: Any) -> Markup:
         if not entry_in_python:
-            return _from_template(ctx, "_entry.html", entry=entry, show_date=show_date)
+            return _from_template(ctx, "_entry.html", entry=entry, show_date=show_date, **local)
         return Markup(entry_html(entry, show_date, names=ctx["names"], person_href=ctx["person_href"],
                                  page_path=ctx.get("page_path", "index.html"), print_=ctx["print"],
                                  act_words=ctx["act_words"], plan_words=ctx["plan_words"]))
 
     @pass_context
-    def finding_card(ctx, finding) -> Markup:
+    def finding_card(ctx, finding, **local: Any) -> Markup:
         if not finding_in_python:
-            return _from_template(ctx, "_finding.html", finding=finding)
+            return _from_template(ctx, "_finding.html", finding=finding, **local)
         return Markup(finding_html(finding, rules=ctx["rules"], names=ctx["names"], person_href=ctx["person_href"],
                                    page_path=ctx.get("page_path", "index.html"), print_=ctx["print"],
                                    severity_words=ctx["severity_words"], print_evidence=ctx["print_evidence"]))

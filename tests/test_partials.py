@@ -167,3 +167,25 @@ def test_an_error_in_an_overridden_partial_names_its_file_and_line(tmp_path: Pat
     assert code == 1
     assert err.startswith("reflect: templates/_entry.html:2: undefined variable:"), err
     assert "Traceback" not in err
+
+
+def test_an_overriding_partial_sees_the_variables_an_include_in_the_loop_saw(tmp_path: Path) -> None:
+    # the person timeline's `item` and the dashboard's `report` reached an {% include %} in the loop
+    root = tmp_path / "p"
+    shutil.copytree(REPO_ROOT / "journal", root / "journal")
+    shutil.copy(REPO_ROOT / "reflect.yaml", root / "reflect.yaml")
+    (root / "templates").mkdir()
+    entry = (REPO_ROOT / "templates" / "_entry.html").read_text("utf-8").replace(
+        "<li class=", '<li data-dir="{% if item is defined %}{{ item.direction }}{% endif %}" data-n="{{ loop.index }}" class=')
+    finding = (REPO_ROOT / "templates" / "_finding.html").read_text("utf-8").replace(
+        "<article class=", '<article data-week="{% if report is defined %}{{ report.week }}{% endif %}" class=')
+    (root / "templates" / "_entry.html").write_text(entry, "utf-8")
+    (root / "templates" / "_finding.html").write_text(finding, "utf-8")
+    code, _, err = run_cli(["build", "--project", root, "--as-of", "2026-11-27", "--no-pdf"])
+    assert code == 0, err
+    person = (root / "site" / "people" / "aisha.html").read_text("utf-8")
+    assert '<li data-dir="invested" data-n="1" class=' in person
+    week = (root / "site" / "weeks" / "2026-W47.html").read_text("utf-8")
+    assert '<li data-dir="" data-n="2" class=' in week
+    index = (root / "site" / "index.html").read_text("utf-8")
+    assert '<article data-week="2026-W48" class=' in index
