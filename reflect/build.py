@@ -17,6 +17,7 @@ PDFs, and writes them:
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -796,21 +797,42 @@ def parse_week(text: str) -> str:
 def cmd_report(args, con: Console) -> int:
     """One week's PDF, without building the site."""
     started = time.perf_counter()
-    with early_pdf_pool(resolve_project(args)) as pool:
+    with early_pdf_pool(resolve_project(args)) as (pool, scratch):
         project = _load(args, con)
         if project is None:
             return EXIT_FAIL
-        return _report(args, con, project, pool, started)
+        return _report(args, con, project, pool, scratch, started)
 
 
+@contextlib.contextmanager
 def early_pdf_pool(root: Path):
-    """A WeasyPrint worker for the project at `root`, started now: it loads WeasyPrint while this
-    process reads the journal and makes the page (`reflect report`, `reflect share`)."""
+    """(a WeasyPrint worker for the project at `root`, started now, and `scratch(folder)`).
+
+    The worker loads WeasyPrint while this process reads the journal and makes the page
+    (`reflect report`, `reflect share`).  It renders into a folder from `scratch(folder)`
+    (a new private folder inside `folder`): such folders are removed after the worker has
+    stopped, so an interrupted render leaves no file behind, even one the worker was still
+    writing."""
+    import tempfile
+
+    folders: list[Path] = []
+
+    def scratch(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        made = Path(tempfile.mkdtemp(prefix=".reflect-render-", dir=folder))
+        folders.append(made)
+        return made
+
     theme, user, sheet = theme_paths(root)
-    return pdf_pool(theme, (theme,) + ((user,) if user is not None else ()), sheet).start(1)
+    try:
+        with pdf_pool(theme, (theme,) + ((user,) if user is not None else ()), sheet).start(1) as pool:
+            yield pool, scratch
+    finally:
+        for made in folders:
+            shutil.rmtree(made, ignore_errors=True)
 
 
-def _report(args, con: Console, project, pool, started: float) -> int:
+def _report(args, con: Console, project, pool, scratch, started: float) -> int:
     from reflect.pdf import PdfUnavailable, write_atomic
     from reflect.report import week_bounds, week_of, week_report
     from reflect.render import TemplateProblem
@@ -841,19 +863,15 @@ def _report(args, con: Console, project, pool, started: float) -> int:
         cache = pdf_cache_dir(cfg)
         cached = cache / f"{pdf_key(html, css)}.pdf"
         if not cached.is_file():
-            cache.mkdir(parents=True, exist_ok=True)
-            fresh = cache / f".{cached.stem}.{os.getpid()}.partial"   # cached only once it is known good
-            try:
-                (result,) = pool.render([(html, fresh)])
-                problems = list(result.errors) + [f"refused {u}" for u in result.refused]
-                if problems or not result.ok:
-                    con.eprint("reflect: WeasyPrint reported errors, so no PDF was written:")
-                    for p in problems[:10]:
-                        con.eprint(f"  {p}")
-                    return EXIT_FAIL
-                os.replace(fresh, cached)
-            finally:
-                fresh.unlink(missing_ok=True)
+            fresh = scratch(cache) / "page.pdf"   # cached only once it is known good
+            (result,) = pool.render([(html, fresh)])
+            problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+            if problems or not result.ok:
+                con.eprint("reflect: WeasyPrint reported errors, so no PDF was written:")
+                for p in problems[:10]:
+                    con.eprint(f"  {p}")
+                return EXIT_FAIL
+            os.replace(fresh, cached)
         data = cached.read_bytes()
         write_atomic(target, data)
     except TemplateProblem as exc:

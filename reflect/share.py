@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html as htmllib
-import os
 import re
 from pathlib import Path
 
@@ -230,11 +229,11 @@ def cmd_share(args, con: Console) -> int:
     root = resolve_project(args)
     if args.html:
         return _share(args, con, root, None)
-    with early_pdf_pool(root) as pool:   # WeasyPrint loads while the journal is read and scrubbed
-        return _share(args, con, root, pool)
+    with early_pdf_pool(root) as (pool, scratch):   # WeasyPrint loads while the journal is read and scrubbed
+        return _share(args, con, root, pool, scratch)
 
 
-def _share(args, con: Console, root: Path, pool) -> int:
+def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     from reflect.build import Site, print_html
     from reflect.pdf import PdfUnavailable, write_atomic
     from reflect.privacy import Scrubber, pseudonyms
@@ -325,21 +324,21 @@ def _share(args, con: Console, root: Path, pool) -> int:
         doc = re.sub(r'<link rel="stylesheet"[^>]*>', lambda m: "<style>\n" + css + "\n</style>", doc, count=1)
         data = doc.encode("utf-8")
     else:
-        fresh = out.with_name(f".{out.name}.{os.getpid()}.partial")   # read back only if clean
+        # rendered in a private folder next to the output (removed after the worker stops);
+        # read back only if WeasyPrint reported nothing
+        fresh = scratch(out.parent) / "share.pdf"
         try:
             (result,) = pool.render([(print_html(doc), fresh)])
-            problems = list(result.errors) + [f"refused {u}" for u in result.refused]
-            if problems or not result.ok:
-                con.eprint("reflect share: the PDF could not be rendered cleanly: "
-                           + "; ".join(problems or ["no PDF was written"]))
-                return EXIT_FAIL
-            data = fresh.read_bytes()
         except PdfUnavailable as exc:
             con.eprint(f"reflect: {exc}")
             con.eprint("reflect: 'reflect share --html' makes a shareable HTML file without PDF libraries")
             return EXIT_FAIL
-        finally:
-            fresh.unlink(missing_ok=True)
+        problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+        if problems or not result.ok:
+            con.eprint("reflect share: the PDF could not be rendered cleanly: "
+                       + "; ".join(problems or ["no PDF was written"]))
+            return EXIT_FAIL
+        data = fresh.read_bytes()
     write_atomic(out, data)
     lines = manifest.lines()
     write_atomic(out.with_name(out.name + ".manifest.txt"),
