@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reflect import __version__
 from reflect.console import Console
-from reflect.errors import UsageError
+from reflect.errors import UsageError, interrupted
 from reflect.model import DATE_MAX, DATE_MIN  # the range the journal itself accepts
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -197,9 +197,9 @@ _DISPATCH = {
 def main(argv: list[str] | None = None, console: Console | None = None) -> int:
     con = console or Console()
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     debug = "--debug" in argv
     try:
+        parser = build_parser()
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help(con.out)
@@ -234,6 +234,9 @@ def main(argv: list[str] | None = None, console: Console | None = None) -> int:
             pass
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place an internal error is turned into a message
+        if interrupted(exc):   # a Ctrl-C that Python wrapped in another error
+            con.eprint("reflect: interrupted")
+            return 130
         if debug:
             raise
         con.eprint(f"reflect: internal error: {type(exc).__name__}: {exc}")

@@ -61,3 +61,15 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 
 class UsageError(Exception):
     """A command-line mistake (exit status 2)."""
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Is `exc` a Ctrl-C in disguise?  Python wraps a KeyboardInterrupt that arrives while a class
+    is being created (a lazy import during rendering, say) in a RuntimeError."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -327,8 +327,12 @@ def _worker_main(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, st
             os.close(fd)
         except OSError:
             pass
-    # Ctrl-C is reflect's to handle (it closes the pool); a worker printing a traceback would only add noise
+    # Ctrl-C is reflect's to handle (it closes the pool); a worker printing a traceback would only add noise.
+    # The parent blocked SIGINT around the fork (see PdfPool.start): ignore it, then unblock, so a
+    # Ctrl-C that came in between is dropped here instead of interrupting the worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # a forked worker inherits reflect's gc.disable(); WeasyPrint's box trees are cyclic.  freeze() first:
     # the parent's objects stay out of the collector's way (and their memory pages stay shared)
     gc.freeze()
@@ -368,6 +372,23 @@ def _serve(conn: Any, roots: tuple[Path, ...], pdf_variant: str | None, styleshe
             conn.send(reply)
         except (OSError, ValueError):   # reflect has gone away
             return
+
+
+def _block_sigint() -> Any:
+    """Block SIGINT in this thread (where that exists) and return the mask to restore."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _restore_sigmask(mask: Any) -> None:
+    if mask is not None:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _worker_context() -> Any:
@@ -431,14 +452,18 @@ class PdfPool:
             proc = ctx.Process(target=_worker_main, daemon=True, name="reflect-pdf",
                                args=(child, self.roots, self.pdf_variant, self.stylesheets, self.base_url,
                                      inherited))
+            mask = _block_sigint()   # until the worker ignores Ctrl-C itself
             try:
-                proc.start()
-            except BaseException:
-                parent.close()
-                raise
+                try:
+                    proc.start()
+                except BaseException:
+                    parent.close()
+                    raise
+                finally:
+                    child.close()
+                self._workers.append((proc, parent))
             finally:
-                child.close()
-            self._workers.append((proc, parent))
+                _restore_sigmask(mask)   # a Ctrl-C that came meanwhile is raised here, with the worker known
         return self
 
     def _render_here(self, html: str, out: Path) -> RenderResult:

@@ -31,6 +31,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
                     TemplateError, TemplateNotFound, TemplateSyntaxError, pass_context)
 from markupsafe import Markup, escape
 
+from reflect.errors import interrupted
 from reflect.console import fmt_weight, plural  # filters `weight` and `plural`: one formatter for the tool
 
 __all__ = ["TemplateProblem", "theme_dir", "project_templates", "make_env", "render_page", "markdown",
@@ -282,6 +283,8 @@ def render_page(env: Environment, name: str, context: Mapping[str, Any], root: P
         raise TemplateProblem(f"template '{exc.name}' not found (needed by {name}); look for a typo in an "
                               f"include or extends, or a missing file in templates/") from None
     except Exception as exc:  # noqa: BLE001 - a template can raise anything ({{ 1/0 }}): blame the right file
+        if interrupted(exc):   # a Ctrl-C, not the template's fault
+            raise KeyboardInterrupt from None
         frame = _template_frame(exc)
         kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
         msg = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"

@@ -472,22 +472,33 @@ def test_one_core_starts_no_worker(monkeypatch) -> None:
 @pytest.mark.pdf
 @needs_weasyprint
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs process groups")
-def test_ctrl_c_during_report_prints_no_worker_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command, delay", [("report", 0.15), ("report", 0.4), ("report", 1.0),
+                                            ("share", 0.3), ("share", 1.2)])
+def test_ctrl_c_prints_no_traceback_and_leaves_no_file(tmp_path: Path, command: str, delay: float) -> None:
+    # Ctrl-C reaches reflect and its PDF worker alike (the terminal signals the whole group), at
+    # whatever moment: while reflect starts, while the worker is forked or loads WeasyPrint, while
+    # it renders
     import signal
     import time
 
     project = tmp_path / "p"
     shutil.copytree(ROOT / "journal", project / "journal")
     shutil.copy(ROOT / "reflect.yaml", project / "reflect.yaml")
-    proc = subprocess.Popen([sys.executable, "-m", "reflect", "report", "--project", str(project), "--as-of",
-                             "2026-11-27", "-o", str(tmp_path / "r.pdf")],
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "reflect", command, "--project", str(project), "--as-of",
+                             "2026-11-27", "-o", str(out_dir / "r.pdf")],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    time.sleep(0.4)          # the worker is loading WeasyPrint, reflect reads the journal
+    time.sleep(delay)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:   # it finished before the signal: fine, and nothing half-made either
+        assert sorted(p.name for p in out_dir.iterdir()) in (["r.pdf"], ["r.pdf", "r.pdf.manifest.txt"])
+        return
     assert proc.returncode == 130, (out, err)
-    assert "Traceback" not in err and err.strip() == "reflect: interrupted"
+    assert "Traceback" not in err and err.strip() == "reflect: interrupted", err
+    assert list(out_dir.iterdir()) == []
 
 
 def test_pool_close_stops_workers_that_are_still_loading(tmp_path: Path) -> None:
