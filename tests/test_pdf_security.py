@@ -496,7 +496,9 @@ def test_ctrl_c_prints_no_traceback_and_leaves_no_file(tmp_path: Path, command: 
     if proc.returncode == 0:   # it finished before the signal: fine, and nothing half-made either
         assert sorted(p.name for p in out_dir.iterdir()) in (["r.pdf"], ["r.pdf", "r.pdf.manifest.txt"])
         return
-    assert proc.returncode == 130, (out, err)
+    # 130, or killed by SIGINT: a shell shows both as status 130.  (Now and then CPython itself
+    # ends a process that handled Ctrl-C by re-sending SIGINT to itself after the message.)
+    assert proc.returncode in (130, -signal.SIGINT), (out, err)
     assert "Traceback" not in err and err.strip() == "reflect: interrupted", err
     assert list(out_dir.iterdir()) == []
 
