@@ -175,14 +175,14 @@ def _swap(tmp: Path, out: Path) -> None:
 
 # ---------------------------------------------------------------- page contexts
 
-def theme_paths(root: Path) -> tuple[Path, Path | None, Path]:
-    """(the default theme, the project's own templates/ or None, the stylesheet): a project's
-    style.css replaces the theme's."""
+def theme_paths(root: Path) -> tuple[Path, Path | None, Path, tuple[Path, ...]]:
+    """(the default theme, the project's own templates/ or None, the stylesheet, the folders a
+    page may read from): a project's style.css replaces the theme's."""
     from reflect.render import project_templates, theme_dir
 
     theme, user = theme_dir(), project_templates(root)
     sheet = user / "style.css" if user is not None and (user / "style.css").is_file() else theme / "style.css"
-    return theme, user, sheet
+    return theme, user, sheet, (theme,) + ((user,) if user is not None else ())
 
 
 def pdf_pool(theme: Path, roots: tuple[Path, ...], stylesheet: Path):
@@ -202,8 +202,7 @@ class Site:
         self.project, self.as_of = project, as_of
         cfg = project.config
         self.config = cfg
-        self.theme, self.user_templates, self.stylesheet = theme_paths(cfg.root)
-        self.roots = (self.theme,) + ((self.user_templates,) if self.user_templates is not None else ())
+        self.theme, self.user_templates, self.stylesheet, self.roots = theme_paths(cfg.root)
         self.env = make_env(self.user_templates, self.theme)
         self.findings = run_rules(project.journal, project.ledger, cfg, as_of)
         self.rules = {r.id: r for r in ALL_RULES}
@@ -643,7 +642,7 @@ def _pdfs(site: Site, jobs: list[tuple[str, str]], css: bytes, writer: SiteWrite
         problems = []
         for r in results:
             if not r.ok or r.errors:
-                problems.append((r.out, r.errors + tuple(f"refused {u}" for u in r.refused)))
+                problems.append((r.out, r.problems))
                 try:
                     r.out.unlink()
                 except OSError:
@@ -664,11 +663,12 @@ def _pdfs(site: Site, jobs: list[tuple[str, str]], css: bytes, writer: SiteWrite
                 f.unlink()
         except OSError:
             pass
-    # leftovers of a render that was stopped half-way (temporary files of write_atomic, `reflect report`)
-    for f in [*cache.glob(".*.tmp"), *cache.glob(".*.partial")]:
+    # leftovers of a render that was killed half-way: write_atomic's temporary files, and the
+    # scratch folders of `reflect report` (see early_pdf_pool), which a killed reflect cannot remove
+    for f in [*cache.glob(".*.tmp"), *cache.glob(".reflect-render-*")]:
         try:
             if f.stat().st_mtime < time.time() - 3600:
-                f.unlink()
+                shutil.rmtree(f) if f.is_dir() and not f.is_symlink() else f.unlink()
         except OSError:
             pass
     return len(todo)
@@ -823,9 +823,9 @@ def early_pdf_pool(root: Path):
         folders.append(made)
         return made
 
-    theme, user, sheet = theme_paths(root)
+    theme, _, sheet, roots = theme_paths(root)
     try:
-        with pdf_pool(theme, (theme,) + ((user,) if user is not None else ()), sheet).start(1) as pool:
+        with pdf_pool(theme, roots, sheet).start(1) as pool:
             yield pool, scratch
     finally:
         for made in folders:
@@ -865,7 +865,7 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
         if not cached.is_file():
             fresh = scratch(cache) / "page.pdf"   # cached only once it is known good
             (result,) = pool.render([(html, fresh)])
-            problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+            problems = result.problems
             if problems or not result.ok:
                 con.eprint("reflect: WeasyPrint reported errors, so no PDF was written:")
                 for p in problems[:10]:

@@ -182,6 +182,10 @@ class Ledger:
                                lambda lo, hi: [e for e in self.entries_between(lo, hi) if keep(e)])
         return [e for part in parts for e in part]
 
+    def invested_flows(self, start: dt.date, end: dt.date) -> list[Flow]:
+        """The flows dated in [start, end] that invest (gives, kept promises, public thanks)."""
+        return self.flows_where("invested", is_invested, start, end)
+
     def flows_where(self, name: str, keep, start: dt.date, end: dt.date) -> list[Flow]:
         """The flows dated in [start, end] for which `keep(flow)`, in flow order (as entries_where)."""
         parts = self.per_block(("flows-where", name), start, end,
@@ -272,6 +276,10 @@ def _balance(person: str, fs: Iterable[Flow], last, weigh=None) -> Balance:
         person=person, invested=round(sum(invested), 1), taken=round(sum(taken), 1),
         gives=len(invested), receipts=receipts, asks=asks, helped_asks=helped_asks,
         last=last, flows=fs)
+
+
+def is_invested(flow: Flow) -> bool:
+    return flow.direction == INVESTED
 
 
 def is_give(entry: Entry) -> bool:

@@ -299,6 +299,11 @@ class RenderResult:
     errors: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
 
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """WeasyPrint's errors and the URLs the fetcher refused, as lines to show."""
+        return self.errors + tuple(f"refused {u}" for u in self.refused)
+
 
 def _run(renderer: PdfRenderer, html: str, out: Path, base_url: str | None,
          stylesheets: Sequence[Path]) -> RenderResult:

@@ -333,7 +333,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
             con.eprint(f"reflect: {exc}")
             con.eprint("reflect: 'reflect share --html' makes a shareable HTML file without PDF libraries")
             return EXIT_FAIL
-        problems = list(result.errors) + [f"refused {u}" for u in result.refused]
+        problems = result.problems
         if problems or not result.ok:
             con.eprint("reflect share: the PDF could not be rendered cleanly: "
                        + "; ".join(problems or ["no PDF was written"]))

@@ -403,6 +403,22 @@ def test_rebuild_reuses_pdfs(tmp_path: Path):
 
 @pytest.mark.pdf
 @needs_pdf
+def test_a_build_removes_what_a_killed_report_left_in_the_cache(tmp_path: Path):
+    # a reflect killed outright (no clean-up) leaves its scratch folder; an hour on, a build removes it
+    project = copy_example(tmp_path / "p")
+    cache = project / ".reflect" / "pdf-cache"
+    old, recent = cache / ".reflect-render-old1", cache / ".reflect-render-new1"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "page.pdf").write_bytes(b"%PDF-half")
+    hours_ago = os.stat(old).st_mtime - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert build(project)[0] == 0
+    assert not old.exists() and recent.is_dir()
+
+
+@pytest.mark.pdf
+@needs_pdf
 def test_report_one_week(tmp_path: Path):
     project = copy_example(tmp_path / "p")
     out = tmp_path / "mine.pdf"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from reflect.console import fmt_weight, plural
-from reflect.ledger import INVESTED
 from reflect.model import Act, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
@@ -101,16 +100,12 @@ def _is_done_ask(e) -> bool:
     return e.act is Act.ASKED and not e.planned
 
 
-def _is_invested(f) -> bool:
-    return f.direction == INVESTED
-
-
 def _never_asking(ctx: RuleContext):
     start, end = ctx.window
     # entries_where/flows_where: the same filters, made week by week and kept (see Ledger.per_block)
     if ctx.ledger.entries_where("never-asking:asks", _is_done_ask, start, end):
         return  # an ask in the window: quiet, whatever the gives (looked at first, it spares counting them)
-    gives = ctx.ledger.flows_where("never-asking:gives", _is_invested, start, end)
+    gives = ctx.ledger.invested_flows(start, end)
     give_entries = {f.entry.source for f in gives}
     if len(give_entries) >= ctx.params["min_gives"]:
         people = tuple(sorted({f.person for f in gives}))

@@ -5,16 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from reflect.console import fmt_weight, plural
-from reflect.ledger import INVESTED
 from reflect.model import Act, Alignment, Level, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
 
 _n = fmt_weight
-
-
-def _is_invested(f) -> bool:
-    return f.direction == INVESTED
 
 
 def _is_done_gave(e) -> bool:
@@ -25,7 +20,7 @@ def _indiscriminate(ctx: RuleContext):
     start, end = ctx.window
     # flows_where, entries_where, per_block: the same filters as a scan of the window, made week
     # by week and kept (a site build sees each week in a dozen windows): see Ledger.per_block
-    flows = ctx.ledger.flows_where("indiscriminate-giving:invested", _is_invested, start, end)
+    flows = ctx.ledger.invested_flows(start, end)
     total = sum(ctx.ledger.fade(f, end) for f in flows)
     low = [f for f in flows if (p := ctx.journal.people.get(f.person)) and p.alignment is Alignment.LOW]
     low_w = sum(ctx.ledger.fade(f, end) for f in low)
