@@ -27,6 +27,7 @@ from reflect.console import plural
 from reflect.render import fmt_date, markdown, rel_url
 
 ENTRY_TEMPLATES = ("_entry.html", "_macros.html")
+MACRO_TEMPLATES = ("_macros.html",)
 FINDING_TEMPLATES = ("_finding.html", "_macros.html")
 
 
@@ -40,13 +41,17 @@ def _e(value: Any) -> str:
     return str(escape(value))
 
 
+def _person(pid, names: dict, person_href: dict, page_path: str) -> str:
+    """`m.person(pid)`: the person's name, a link to their page when they have one."""
+    name = _e(names.get(pid, pid))
+    if pid in person_href:
+        return f'<a href="{_e(rel_url(str(person_href[pid]), page_path))}">{name}</a>'
+    return name
+
+
 def _people(pids, names: dict, person_href: dict, page_path: str) -> str:
-    out = []
-    for pid in pids:
-        name = _e(names.get(pid, pid))
-        href = person_href.get(pid)
-        out.append(f'<a href="{_e(rel_url(str(href), page_path))}">{name}</a>' if pid in person_href else name)
-    return ", ".join(out)
+    """`m.people_list(pids)`."""
+    return ", ".join([_person(pid, names, person_href, page_path) for pid in pids])
 
 
 def _facts(entry) -> str:
@@ -154,7 +159,9 @@ def _from_template(ctx, name: str, **values: Any) -> Markup:
 
 def install(env, user_dir: Path | None) -> None:
     """Add the `entry_item(entry, show_date=False, **local)` and `finding_card(finding, **local)`
-    globals to `env`; `local` (variables of the calling template) reaches an overriding partial."""
+    globals to `env` (`local`: variables of the calling template, for an overriding partial), and
+    `person_link(pid)` / `people_links(pids)`, which are the `person` / `people_list` macros of
+    `_macros.html` (the project's own macros when it overrides that file)."""
     entry_in_python = not _overridden(user_dir, ENTRY_TEMPLATES)
     finding_in_python = not _overridden(user_dir, FINDING_TEMPLATES)
 
@@ -174,4 +181,25 @@ def install(env, user_dir: Path | None) -> None:
                                    page_path=ctx.get("page_path", "index.html"), print_=ctx["print"],
                                    severity_words=ctx["severity_words"], print_evidence=ctx["print_evidence"]))
 
-    env.globals.update(entry_item=entry_item, finding_card=finding_card)
+    macros_in_python = not _overridden(user_dir, MACRO_TEMPLATES)
+
+    @pass_context
+    def person_link(ctx, pid) -> Markup:
+        if not macros_in_python:
+            return _macros(ctx).person(pid)
+        return Markup(_person(pid, ctx["names"], ctx["person_href"], ctx.get("page_path", "index.html")))
+
+    @pass_context
+    def people_links(ctx, pids) -> Markup:
+        if not macros_in_python:
+            return _macros(ctx).people_list(pids)
+        return Markup(_people(pids, ctx["names"], ctx["person_href"], ctx.get("page_path", "index.html")))
+
+    env.globals.update(entry_item=entry_item, finding_card=finding_card,
+                       person_link=person_link, people_links=people_links)
+
+
+def _macros(ctx):
+    """The project's `_macros.html` as a module that sees the page's context, as
+    `{% import "_macros.html" as m with context %}` does."""
+    return ctx.environment.get_template("_macros.html").make_module(ctx.get_all())

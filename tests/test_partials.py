@@ -100,6 +100,16 @@ def _compare(site: Site, entries: list, findings: list) -> int:
                            print_evidence=base["print_evidence"])
         assert got == expected, (finding.code, finding.people, page, print_)
         compared += 1
+    # person_link / people_links (the globals the pages call) against the macros they replace
+    macro_t = site.env.from_string('{% import "_macros.html" as m with context %}{{ m.person(pid) }}|{{ m.people_list(pids) }}')
+    global_t = site.env.from_string("{{ person_link(pid) }}|{{ people_links(pids) }}")
+    pids = sorted(site.names) + ["not-in-people.yaml"]
+    for pid, page in itertools.product(pids, PAGES):
+        ctx = dict(base, page_path=page, print=False, pid=pid, pids=[pid, pids[0], "x<y"])
+        expected = macro_t.render(ctx)
+        assert global_t.render(ctx) == expected, (pid, page)
+        assert "<a href=" in expected or pid not in site.person_href
+        compared += 1
     return compared
 
 
@@ -155,6 +165,13 @@ def test_an_overridden_partial_is_rendered_from_the_projects_template(tmp_path: 
         entries_part = week.split('id="entries"')[1]
         findings_part = week.split('id="findings"')[1].split('id="plan"')[0]
         assert 'class="house"' in entries_part and 'class="house"' in findings_part
+        # and where the pages call the person macro themselves (questions, network table,
+        # relationships, plan), on the dashboard and the people list
+        for section in ("questions", "network", "relationships"):
+            part = week.split(f'id="{section}"')[1].split("</section>")[0]
+            assert 'class="house"' in part, section
+        for page in ("index.html", "people/index.html"):
+            assert 'class="house"' in (root / "site" / page).read_text("utf-8"), page
 
 
 def test_an_error_in_an_overridden_partial_names_its_file_and_line(tmp_path: Path) -> None:
