@@ -35,10 +35,19 @@ CHAR_EM = 0.6  # estimated average glyph width in em, for label collision checks
 
 # ---------------------------------------------------------------- helpers
 def _n(x: float) -> str:
-    """A number for SVG or for people: one decimal at most, no '-0', no '.0'."""
-    if x.__class__ is int:  # the common case, and the cheap one
+    """A number for SVG or for people: one decimal at most, no '-0', no '.0'.
+
+    A site build formats ~600,000 coordinates: the two common types take the short paths."""
+    cls = x.__class__
+    if cls is float:
+        s = f"{x:.1f}"      # correctly rounded, like round(x, 1)
+        if s[-1] != "0":    # one decimal that is not 0: the usual coordinate
+            return s
+        s = s[:-2]
+        return "0" if s == "-0" else s
+    if cls is int:
         return str(x)
-    s = f"{float(x):.1f}"   # correctly rounded, like round(x, 1)
+    s = f"{float(x):.1f}"
     s = s[:-2] if s.endswith(".0") else s
     return "0" if s == "-0" else s
 

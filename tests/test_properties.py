@@ -331,3 +331,19 @@ def test_check_output_wraps_exactly_like_textwrap(text: str, width: int, first: 
 
     assert _fill(text, width, first, rest) == textwrap.fill(text, width=width, initial_indent=first,
                                                             subsequent_indent=rest)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(x=st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+                   st.integers(min_value=-10**9, max_value=10**9),
+                   st.integers(min_value=-2000, max_value=2000).map(lambda n: n / 20),   # x.x5, x.x0, -0.0
+                   st.booleans()))
+def test_chart_numbers_are_the_value_rounded_to_one_decimal(x) -> None:
+    # charts._n has short paths for float and int: every path writes the number the same way
+    from reflect.charts import _n
+
+    s = _n(x)
+    reference = f"{float(x):.1f}"
+    reference = reference[:-2] if reference.endswith(".0") else reference
+    assert s == ("0" if reference == "-0" else reference)
+    assert not s.endswith(".0") and s != "-0" and float(s) == round(float(x), 1)
