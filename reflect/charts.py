@@ -434,12 +434,13 @@ def rhythm_summary(weeks: list[tuple[str, int]]) -> str:
     """The text equivalent of a rhythm strip: active weeks, longest run, last active week."""
     if not weeks:
         return "No weeks to show."
-    active = [i for i, (_, c) in enumerate(weeks) if _v(c) > 0]
+    busy = [(c > 0) if c.__class__ is int else (_v(c) > 0) for _, c in weeks]   # counts are ints but for odd input
+    active = [i for i, b in enumerate(busy) if b]
     if not active:
         return f"No activity in {len(weeks)} weeks ({weeks[0][0]} to {weeks[-1][0]})."
     best, best_end, run = 0, 0, 0
-    for i, (_, c) in enumerate(weeks):
-        run = run + 1 if _v(c) > 0 else 0
+    for i, b in enumerate(busy):
+        run = run + 1 if b else 0
         if run > best:
             best, best_end = run, i
     plural = "s" if best != 1 else ""

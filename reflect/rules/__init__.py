@@ -169,6 +169,9 @@ def run_rules(journal: Journal, ledger: Ledger, config: Config, as_of: dt.date,
     wanted = set(only) if only is not None else None
     findings: list[Finding] = []
     name = journal.person_name
+    # a rule's suggestion for the same people reads the same every week: a site build judges
+    # ~500 weeks and makes ~100,000 findings, most of them about someone it has seen before
+    suggestions: dict = ledger.memo(("suggestions",), dict)
     for rule in ALL_RULES:
         if wanted is not None and rule.id not in wanted:
             continue
@@ -179,15 +182,18 @@ def run_rules(journal: Journal, ledger: Ledger, config: Config, as_of: dt.date,
         rid, code, lesson, suggestion = rule.id, rule.code, rule.lesson, rule.suggestion
         for hit in rule.check(ctx):
             people = hit.people
-            if people:
-                first = name(people[0])
-                names = first if len(people) == 1 else ", ".join([name(p) for p in people])
-            else:
-                first = names = ""
+            said = suggestions.get((suggestion, people))
+            if said is None:
+                if people:
+                    first = name(people[0])
+                    names = first if len(people) == 1 else ", ".join([name(p) for p in people])
+                else:
+                    first = names = ""
+                said = suggestions[(suggestion, people)] = suggestion.format(name=first or "someone",
+                                                                             names=names or "them")
             # positional, in Finding's field order (a site build makes ~100k of these)
             findings.append(Finding(
-                rid, code, severity, people, hit.message, lesson,
-                suggestion.format(name=first or "someone", names=names or "them"),
+                rid, code, severity, people, hit.message, lesson, said,
                 hit.evidence, hit.numbers, hit.date))
     findings.sort(key=Finding.sort_key.fget)
     return findings
