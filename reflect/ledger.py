@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from operator import attrgetter
-from typing import NamedTuple
-from typing import Iterable
+from operator import attrgetter, itemgetter
+from typing import Iterable, NamedTuple
 
 from reflect.config import Config
 from reflect.model import Act, Entry, Journal, Outcome, Size
@@ -38,8 +36,9 @@ class Flow(NamedTuple):
     entry: Entry
 
 
-@dataclass(frozen=True, slots=True)
-class Balance:
+class Balance(NamedTuple):
+    """One person's exchanges in a window.  A NamedTuple, not a frozen dataclass: a site build
+    makes ~60,000 and a frozen dataclass sets each field through object.__setattr__."""
     person: str
     invested: float
     taken: float
@@ -117,6 +116,7 @@ class Ledger:
                     if e.kept:
                         contact[p].append(e.kept)
         self._contacts = {p: sorted(ds) for p, ds in contact.items()}
+        self._by_contact_date: tuple[list[dt.date], list[str]] | None = None
         self._entry_dates = [e.date for e in journal.entries]
         self.planned: tuple[Entry, ...] = tuple(e for e in journal.entries if e.planned)
         self.promises: tuple[Entry, ...] = tuple(e for e in journal.entries if e.act is Act.PROMISED)
@@ -239,6 +239,13 @@ class Ledger:
         weigh = (lambda f: self.fade(f, end)) if self.config.half_life_days else None
         return _balance(person, fs, self.last_contact(person, end), weigh)
 
+    def _contacts_by_date(self) -> tuple[list[dt.date], list[str]]:
+        """(dates, people) of every contact, by date: who had an exchange in a window is one slice."""
+        if self._by_contact_date is None:
+            pairs = sorted(((d, p) for p, ds in self._contacts.items() for d in ds), key=itemgetter(0))
+            self._by_contact_date = ([d for d, _ in pairs], [p for _, p in pairs])
+        return self._by_contact_date
+
     def balances(self, start: dt.date, end: dt.date) -> list[Balance]:
         """Balances of everyone with a flow or contact in [start, end], sorted by person id.
 
@@ -246,8 +253,8 @@ class Ledger:
         key = (start, end)
         if key not in self._balances:
             people = {f.person for f in self.flows_between(start, end)}
-            people |= {p for p, ds in self._contacts.items()
-                       if bisect_left(ds, start) < bisect_right(ds, end)}
+            dates, persons = self._contacts_by_date()
+            people.update(persons[bisect_left(dates, start):bisect_right(dates, end)])
             self._balances[key] = [self.balance(p, start, end) for p in sorted(people)]
         return list(self._balances[key])
 
