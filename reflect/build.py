@@ -289,10 +289,15 @@ class Site:
 def _week_spans(monday: dt.date, count: int) -> tuple[tuple[dt.date, dt.date, str], ...]:
     """(Monday, Sunday, ISO week) of the `count` weeks ending with `monday`'s, oldest first: the
     same 52 for the six rhythm strips of a page, so made once per page."""
+    return tuple(_week_span(monday - dt.timedelta(days=7 * i)) for i in range(count - 1, -1, -1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_span(monday: dt.date) -> tuple[dt.date, dt.date, str]:
+    """(Monday, Sunday, ISO week): each week of a build is in the strips of 52 pages."""
     from reflect.model import iso_week
 
-    starts = [monday - dt.timedelta(days=7 * i) for i in range(count - 1, -1, -1)]
-    return tuple((ws, ws + dt.timedelta(days=6), iso_week(ws)) for ws in starts)
+    return monday, monday + dt.timedelta(days=6), iso_week(monday)
 
 
 def network_summary(network, window_weeks: int) -> str:

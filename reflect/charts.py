@@ -52,6 +52,12 @@ def _n(x: float) -> str:
     return "0" if s == "-0" else s
 
 
+def _ns(*xs: float) -> list[str]:
+    """[_n(x) for x in xs] for coordinates (floats and ints within float range): one format
+    and two replacements instead of a call per number (a 10k build draws ~21,000 lanes)."""
+    return (("%.1f " * len(xs)) % xs).replace("-0.0 ", "0.0 ").replace(".0 ", " ").split()
+
+
 def _v(x: object) -> float:
     """A finite, non-negative value (bad input draws as 0 rather than breaking)."""
     try:
@@ -97,7 +103,8 @@ def _safe_href(href: str | None) -> str | None:
 def _text(x: float, y: float, s: str, size: float = 11, anchor: str = "start",
           cls: str = "chart-text", fill: str = INK, bold: bool = False, italic: bool = False) -> str:
     extra = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
-    return (f'<text class="{cls}" x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" '
+    nx, ny, ns = _ns(x, y, size)
+    return (f'<text class="{cls}" x="{nx}" y="{ny}" font-size="{ns}" '
             f'text-anchor="{anchor}" fill="{fill}"{extra}>{_e(s)}</text>')
 
 
@@ -115,7 +122,8 @@ def _empty(pid: str, kind: str, label: str, message: str, w: float = 640, h: flo
 
 
 def _points(pts: Sequence[tuple[float, float]]) -> str:
-    return " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
+    flat = _ns(*[c for pt in pts for c in pt])
+    return " ".join([f"{x},{y}" for x, y in zip(flat[::2], flat[1::2])])
 
 
 # ---------------------------------------------------------------- network
@@ -240,9 +248,10 @@ def _lane(start: tuple[float, float], mid: tuple[float, float], end: tuple[float
     markers on polyline vertices wrongly (checked), but gets <line> ends right.
     """
     head = f' marker-end="url(#{marker})"' if marker else ""
-    common = f'stroke="{colour}" stroke-width="{_n(width)}"{dash}'
-    return (f'<line x1="{_n(start[0])}" y1="{_n(start[1])}" x2="{_n(mid[0])}" y2="{_n(mid[1])}" {common}{head}/>'
-            f'<line x1="{_n(mid[0])}" y1="{_n(mid[1])}" x2="{_n(end[0])}" y2="{_n(end[1])}" {common}/>')
+    x0, y0, x1, y1, x2, y2, w = _ns(start[0], start[1], mid[0], mid[1], end[0], end[1], width)
+    common = f'stroke="{colour}" stroke-width="{w}"{dash}'
+    return (f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" {common}{head}/>'
+            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {common}/>')
 
 
 def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:

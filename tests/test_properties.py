@@ -347,3 +347,14 @@ def test_chart_numbers_are_the_value_rounded_to_one_decimal(x) -> None:
     reference = reference[:-2] if reference.endswith(".0") else reference
     assert s == ("0" if reference == "-0" else reference)
     assert not s.endswith(".0") and s != "-0" and float(s) == round(float(x), 1)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(xs=st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+                             st.integers(min_value=-10**6, max_value=10**6),
+                             st.integers(min_value=-200, max_value=200).map(lambda n: n / 20)), max_size=12))
+def test_chart_coordinates_in_bulk_read_like_one_at_a_time(xs) -> None:
+    # lanes, labels and polylines format their numbers in one go (charts._ns): the same text as _n
+    from reflect.charts import _n, _ns
+
+    assert _ns(*xs) == [_n(x) for x in xs]
