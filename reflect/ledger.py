@@ -122,6 +122,7 @@ class Ledger:
         self.promises: tuple[Entry, ...] = tuple(e for e in journal.entries if e.act is Act.PROMISED)
         self._with: dict | None = None
         self._balances: dict[tuple[dt.date, dt.date], list[Balance]] = {}
+        self._last_balance: dict[str, tuple] = {}   # person -> (first flow, end flow, last contact, Balance)
         self._memo: dict = {}
 
     def memo(self, key: tuple, make):
@@ -234,10 +235,21 @@ class Ledger:
         return flow.weight * 0.5 ** (age / hl)
 
     def balance(self, person: str, start: dt.date, end: dt.date) -> Balance:
-        fs = self.flows_between(start, end, person)
-        # without a half-life, fade() is the flow's weight: skip a call per flow
-        weigh = (lambda f: self.fade(f, end)) if self.config.half_life_days else None
-        return _balance(person, fs, self.last_contact(person, end), weigh)
+        if self.config.half_life_days:   # faded weights depend on `end`: nothing to reuse
+            fs = self.flows_between(start, end, person)
+            return _balance(person, fs, self.last_contact(person, end), lambda f: self.fade(f, end))
+        # Without a half-life a balance is a function of which flows are in the window and of the
+        # last contact.  A window slides a week at a time and most people have no flow entering
+        # or leaving it that week: their balance is the one made for the previous window.
+        fs, dates = self._by_person.get(person, ((), []))
+        i, j = bisect_left(dates, start), bisect_right(dates, end)
+        last = self.last_contact(person, end)
+        made = self._last_balance.get(person)
+        if made is not None and made[0] == i and made[1] == j and made[2] == last:
+            return made[3]
+        b = _balance(person, fs[i:j], last)
+        self._last_balance[person] = (i, j, last, b)
+        return b
 
     def _contacts_by_date(self) -> tuple[list[dt.date], list[str]]:
         """(dates, people) of every contact, by date: who had an exchange in a window is one slice."""

@@ -85,8 +85,11 @@ def test_per_block_filters_match_a_scan(project):
 
 
 def test_balances_match_the_plain_sums(project):
-    ledger = project.ledger
-    for judge in _judges(project)[::7]:
+    # every window, oldest first and then newest first: a balance made for the previous window
+    # is reused when no flow entered or left it, and must still be this window's
+    ledger = Ledger(project.journal, project.config)
+    judges = _judges(project)
+    for judge in judges + judges[::-1]:
         start, end = ledger.window(judge)
         for b in ledger.balances(start, end):
             fs = ledger.flows_between(start, end, b.person)
