@@ -22,6 +22,10 @@ from typing import Iterable, NamedTuple
 from reflect.config import Config
 from reflect.model import Act, Entry, Journal, Outcome, Size
 
+_DAYS = tuple(dt.timedelta(days=n) for n in range(7))
+_ONE_DAY, _SIX_DAYS = _DAYS[1], _DAYS[6]
+_MISSING = object()
+
 INVESTED = "invested"
 TAKEN = "taken"
 
@@ -163,16 +167,22 @@ class Ledger:
         kept (memo) under (name, its Monday).  Hence `make` must depend on the ledger and
         (lo, hi) alone, and `name` must say what it makes."""
         out = []
+        memo = self._memo
         lo = start
         while lo <= end:
-            monday = lo - dt.timedelta(days=lo.weekday())
-            sunday = monday + dt.timedelta(days=6)
-            hi = min(sunday, end)
-            if lo == monday and hi == sunday:
-                out.append(self.memo((name, monday), lambda: make(monday, sunday)))
+            monday = lo - _DAYS[lo.weekday()]
+            sunday = monday + _SIX_DAYS
+            if lo == monday and sunday <= end:   # a whole week: made once per ledger
+                key = (name, monday)
+                part = memo.get(key, _MISSING)
+                if part is _MISSING:
+                    part = memo[key] = make(monday, sunday)
+                out.append(part)
+                lo = sunday + _ONE_DAY
             else:
+                hi = sunday if sunday < end else end
                 out.append(make(lo, hi))
-            lo = hi + dt.timedelta(days=1)
+                lo = hi + _ONE_DAY
         return out
 
     def entries_where(self, name: str, keep, start: dt.date, end: dt.date) -> list[Entry]:
