@@ -34,6 +34,9 @@ def _unacknowledged(ctx: RuleContext):
     grace = dt.timedelta(days=ctx.params["grace_days"])
     after = dt.timedelta(days=ctx.params["thanks_within_days"])
     help_entries, help_dates, thanks = ctx.ledger.memo(("credit-index",), lambda: _credit_index(ctx.ledger))
+    within = plural(ctx.params["thanks_within_days"], "day")
+    rest = f"{within}, the rule waits {plural(ctx.params['grace_days'], 'day')}"
+    words: dict = ctx.ledger.memo(("unacknowledged-words", within), dict)
     # Help in the window, in journal order.  A thank-you to p credits help from p on e.date
     # when it is dated in [e.date, e.date + after] and known on as_of (a thank-you written
     # later does not count for an earlier report): one bisect in p's sorted thank-you dates.
@@ -50,19 +53,19 @@ def _unacknowledged(ctx: RuleContext):
         if len(credited) == len(e.people):
             continue
         missing = tuple(p for p in e.people if p not in credited)
-        names = ", ".join(ctx.name(p) for p in missing)
-        within = plural(ctx.params["thanks_within_days"], "day")
-        if ctx.as_of - e.date <= after:
-            message = (f"help from {names} on {e.date.isoformat()} ({e.what}) has not been acknowledged yet "
-                       f"(a thank-you still counts until {(e.date + after).isoformat()})")
-        else:
-            message = (f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
-                       f"no acknowledgement and no thank-you within {within}")
-        yield Hit(
-            message=message,
-            people=missing, evidence=(Evidence(e.source, e),), date=e.date,
-            numbers=f"{plural((ctx.as_of - e.date).days, 'day')} ago; a thank-you counts within "
-                    f"{within}, the rule waits {plural(ctx.params['grace_days'], 'day')}")
+        # the same help stays uncredited week after week: its two possible messages are made once
+        # (entries live as long as the ledger, so their id is a stable key in its memo)
+        said = words.get((id(e), missing))
+        if said is None:
+            names = ", ".join(ctx.name(p) for p in missing)
+            said = words[(id(e), missing)] = (
+                f"help from {names} on {e.date.isoformat()} ({e.what}) has not been acknowledged yet "
+                f"(a thank-you still counts until {(e.date + after).isoformat()})",
+                f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
+                f"no acknowledgement and no thank-you within {within}",
+                (Evidence(e.source, e),))
+        yield Hit(said[0] if ctx.as_of - e.date <= after else said[1], missing, said[2],
+                  f"{plural((ctx.as_of - e.date).days, 'day')} ago; a thank-you counts within {rest}", e.date)
 
 
 UNACKNOWLEDGED_HELP = Rule(
