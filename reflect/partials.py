@@ -139,11 +139,29 @@ def finding_html(finding, *, rules: dict, names: dict, person_href: dict, page_p
         if evidence:
             out.append("    <ul>\n")
             for ev in evidence:
-                out.append(f"      <li>{_e(ev.text)} <code>{_e(ev.source.short())}</code></li>\n")
+                out.append(_evidence_li(ev))
             out.append("    </ul>\n")
         out.append("  </details>\n")
     out.append("</article>")
     return "".join(out)
+
+
+_EVIDENCE_LI: dict[int, tuple] = {}
+
+
+def _evidence_li(ev) -> str:
+    """One line of a finding's evidence on screen.  The same entry backs findings on many week
+    pages (a balanced relationship lists its twelve entries every week): made once per entry,
+    kept by the entry's id with the entry itself, so an id reused by a later object never matches."""
+    entry = ev.entry
+    known = _EVIDENCE_LI.get(id(entry))
+    if known is not None and known[0] is entry and known[1] == ev.source:
+        return known[2]
+    li = f"      <li>{_e(ev.text)} <code>{_e(ev.source.short())}</code></li>\n"
+    if len(_EVIDENCE_LI) > 50_000:   # a long-running `reflect serve`: start afresh
+        _EVIDENCE_LI.clear()
+    _EVIDENCE_LI[id(entry)] = (entry, ev.source, li)
+    return li
 
 
 def _overridden(user_dir: Path | None, names: tuple[str, ...]) -> bool:
