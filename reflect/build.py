@@ -698,9 +698,19 @@ def principles(config) -> list[dict]:
 
 # ---------------------------------------------------------------- commands
 
-def _load(args, con: Console, out: Path | None | bool = False):
+def _compile_theme(root: Path) -> None:
+    """Compile the pages' templates (and load the Markdown parser) in this process while other
+    processes parse a large journal: the page workers forked later inherit them instead of each
+    compiling its own (~0.2 s per worker on a 10,000-entry build)."""
+    from reflect.render import compile_templates
+
+    theme, user, _, _ = theme_paths(root)
+    compile_templates(user, theme)
+
+
+def _load(args, con: Console, out: Path | None | bool = False, while_parsing=None):
     """The project, or None after printing its errors.  With `out`, check the output folder first
-    (before anything, even the parse cache, is written)."""
+    (before anything, even the parse cache, is written).  `while_parsing`: see `load_journal`."""
     from reflect.config import load_config
     from reflect.project import load_project
     from reflect.rules import CATALOG
@@ -709,7 +719,7 @@ def _load(args, con: Console, out: Path | None | bool = False):
     if out is not False:
         config, _ = load_config(root, CATALOG)
         check_output(out if out is not None else config.output_dir, config)
-    project = load_project(root, use_cache=not getattr(args, "no_cache", False))
+    project = load_project(root, use_cache=not getattr(args, "no_cache", False), while_parsing=while_parsing)
     if project.diagnostics:
         for d in project.diagnostics[:50]:
             con.eprint(f"{d.source}: error: {d.message}")
@@ -759,7 +769,7 @@ def cmd_build(args, con: Console) -> int:
     from reflect.render import TemplateProblem
 
     started = time.perf_counter()   # the summary's time is the command's: reading the journal too
-    project = _load(args, con, args.out)
+    project = _load(args, con, args.out, while_parsing=lambda: _compile_theme(resolve_project(args)))
     if project is None:
         return EXIT_FAIL
     as_of = today(args)

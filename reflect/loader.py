@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 from reflect.config import RHYTHM_HELP, Config, parse_rhythm
 from reflect.errors import Diagnostic, Source, suggest
@@ -112,8 +113,13 @@ def _bad():
     raise ValueError
 
 
-def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[Diagnostic]]:
-    """Read every file of the journal folder into a Journal; collect all problems."""
+def load_journal(config: Config, use_cache: bool = True,
+                 while_parsing: Callable[[], None] | None = None) -> tuple[Journal, list[Diagnostic]]:
+    """Read every file of the journal folder into a Journal; collect all problems.
+
+    `while_parsing()`, if given, runs in this process while other processes parse the files
+    (only when they do: a large journal without a parse cache); `reflect build` compiles its
+    templates then."""
     root, folder = config.root, config.journal_dir
     diags: list[Diagnostic] = []
     if not folder.is_dir():
@@ -149,7 +155,7 @@ def load_journal(config: Config, use_cache: bool = True) -> tuple[Journal, list[
             key = filecache.key_of(data, rel, kind, people_sig) if cache else ""
             todo.append([rel, kind, data, key, filecache.get(cache, key) if cache else None])
         misses = [t for t in todo if t[4] is None]
-        for t, blob in zip(misses, _validate_many([(t[0], t[1], t[2]) for t in misses], people)):
+        for t, blob in zip(misses, _validate_many([(t[0], t[1], t[2]) for t in misses], people, while_parsing)):
             t[4] = blob
             if cache:
                 filecache.put(cache, t[3], blob)
@@ -200,7 +206,8 @@ def _pool_work(job: tuple[str, str, bytes]) -> bytes:
     return _validate_one(*job, _POOL_PEOPLE)
 
 
-def _validate_many(jobs: list[tuple[str, str, bytes]], people: dict) -> list[bytes]:
+def _validate_many(jobs: list[tuple[str, str, bytes]], people: dict,
+                   while_parsing: Callable[[], None] | None = None) -> list[bytes]:
     """Validate files, on both cores when there are many (a cold cache on a big journal)."""
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not sys.platform.startswith("linux"):
@@ -211,7 +218,10 @@ def _validate_many(jobs: list[tuple[str, str, bytes]], people: dict) -> list[byt
     _POOL_PEOPLE = people  # inherited by the forked workers
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_pool_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+            parsed = pool.map_async(_pool_work, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+            if while_parsing is not None:
+                while_parsing()
+            return parsed.get()
     except OSError:  # no processes to be had: do it here
         return [_validate_one(rel, kind, data, people) for rel, kind, data in jobs]
     finally:

@@ -28,11 +28,12 @@ class Project:
         return not self.diagnostics
 
 
-def load_project(root: Path, use_cache: bool = True) -> Project:
+def load_project(root: Path, use_cache: bool = True, while_parsing=None) -> Project:
+    """The project at `root`; `while_parsing`: see `load_journal`."""
     from reflect.rules import CATALOG
 
     config, cdiags = load_config(root, CATALOG)
-    journal, jdiags = load_journal(config, use_cache=use_cache)
+    journal, jdiags = load_journal(config, use_cache=use_cache, while_parsing=while_parsing)
     ledger = Ledger(journal, config)
     return Project(config, journal, ledger, tuple(sorted(cdiags + jdiags)))
 

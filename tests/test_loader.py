@@ -501,3 +501,28 @@ def test_journal_folder_from_config(tmp_path):
     })
     code, doc, _ = check_json(root)
     assert code == 1 and [e["file"] for e in doc["errors"]] == ["notes/favours/a.yaml"]
+
+
+def test_a_large_journal_is_parsed_on_other_processes_while_the_caller_works(tmp_path, monkeypatch):
+    # `reflect build` compiles its templates while the files are parsed elsewhere: the hook runs
+    # once, in this process, only when the parse is spread over processes, and changes nothing
+    import os
+
+    from reflect import loader
+
+    months = {f"journal/{2020 + i // 12}/{i % 12 + 1:02d}.yaml":
+              f"- {{date: {2020 + i // 12}-{i % 12 + 1:02d}-03, with: priya, gave: Review number {i}}}\n"
+              for i in range(loader.PARALLEL_MIN_FILES + 6)}
+    months["journal/2022/05.yaml"] += "- {date: 2022-05-04, with: nobody, gave: Typo}\n"
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, **months})
+    calls: list[int] = []
+    with_hook = load_project(root, use_cache=False, while_parsing=lambda: calls.append(os.getpid()))
+    plain = load_project(root, use_cache=False)
+    if os.cpu_count() and os.cpu_count() > 1 and loader.sys.platform.startswith("linux"):
+        assert calls == [os.getpid()]
+    assert with_hook.journal.entries == plain.journal.entries and len(plain.journal.entries) == len(months)
+    assert with_hook.diagnostics == plain.diagnostics and len(plain.diagnostics) == 1
+    calls.clear()
+    small = make_project(tmp_path / "small", {"journal/people.yaml": PEOPLE, "journal/2026/11.yaml": months["journal/2020/01.yaml"]})
+    load_project(small, use_cache=False, while_parsing=lambda: calls.append(1))
+    assert calls == []

@@ -106,3 +106,55 @@ def test_autoescape_and_strict_undefined_apply_to_overrides(project: Path):
     assert code == 0, err
     text = (project / "site" / "people" / "index.html").read_text(encoding="utf-8")
     assert "<title>&lt;b&gt;x&lt;/b&gt; Alex Rivera</title>" in text
+
+
+# -- compiled templates are kept in memory (reflect/render.py: _CompiledTemplates) ---------------
+
+def test_templates_are_compiled_once_per_process(project: Path, monkeypatch):
+    import jinja2
+
+    from reflect.render import compile_templates, make_env
+
+    (project / "templates" / "week.html").write_text(
+        '{% extends "builtin/week.html" %}{% block title %}Ours {{ report.week }}{% endblock %}', "utf-8")
+    compile_templates(project / "templates")
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    env = make_env(project / "templates")
+    for name in ("week.html", "builtin/week.html", "base.html", "_macros.html", "person.html", "index.html"):
+        env.get_template(name)
+    assert compiled == []   # every one came from the compiled copy
+    code, _, err = build(project)
+    assert code == 0, err
+    assert compiled == []
+    assert "<title>Ours 2026-W48" in (project / "site" / "weeks" / "2026-W48.html").read_text("utf-8")
+
+
+def test_an_edited_template_is_compiled_again(project: Path):
+    # `reflect serve` rebuilds in one process, and a user edits a template between two builds
+    template = project / "templates" / "_tiles.html"
+    template.write_text('<p id="tiles-v1">one</p>\n', "utf-8")
+    code, _, err = build(project)
+    assert code == 0, err
+    assert 'id="tiles-v1"' in (project / "site" / "weeks" / "2026-W48.html").read_text("utf-8")
+    template.write_text('<p id="tiles-v2">two</p>\n', "utf-8")
+    code, _, err = build(project)
+    assert code == 0, err
+    week = (project / "site" / "weeks" / "2026-W48.html").read_text("utf-8")
+    assert 'id="tiles-v2"' in week and "tiles-v1" not in week
+
+
+def test_compiling_ahead_leaves_a_broken_template_to_the_page_that_uses_it(project: Path):
+    from reflect.render import compile_templates
+
+    (project / "templates" / "_tiles.html").write_text("<div>\n\n{% if %}\n</div>\n", "utf-8")
+    compile_templates(project / "templates")   # no exception: the warm-up is only a head start
+    code, _, err = build(project)
+    assert code == 1
+    assert err.startswith("reflect: templates/_tiles.html:3: template syntax error:"), err
