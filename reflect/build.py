@@ -768,7 +768,7 @@ class _Progress:
 
 
 def cmd_build(args, con: Console) -> int:
-    from reflect.pdf import PdfUnavailable
+    from reflect.errors import PdfUnavailable   # not reflect.pdf: --no-pdf need not import it
     from reflect.render import TemplateProblem
 
     started = time.perf_counter()   # the summary's time is the command's: reading the journal too

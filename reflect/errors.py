@@ -59,6 +59,11 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint or its system libraries cannot be loaded; the message says what to install.
+    (Here rather than in reflect.pdf: a command catches it without importing the PDF machinery.)"""
+
+
 class UsageError(Exception):
     """A command-line mistake (exit status 2)."""
 

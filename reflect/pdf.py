@@ -42,6 +42,8 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from reflect.errors import PdfUnavailable  # noqa: F401  (re-exported)
+
 __all__ = ["PDF_VARIANT", "INSTALL_HINT", "PdfUnavailable", "PdfRenderer", "PdfPool", "RenderResult",
            "load_weasyprint", "make_fetcher", "render_many", "write_atomic"]
 
@@ -56,8 +58,6 @@ INSTALL_HINT = (
     "The HTML site builds without them.")
 
 
-class PdfUnavailable(Exception):
-    """WeasyPrint or its system libraries cannot be loaded; the message says what to install."""
 
 
 # The Linux names (sonames) of the libraries WeasyPrint cannot work without; its loader tries
