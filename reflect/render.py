@@ -32,7 +32,6 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
 from markupsafe import Markup, escape
 
 from reflect import __version__
-
 from reflect.errors import interrupted
 from reflect.console import fmt_weight, plural  # filters `weight` and `plural`: one formatter for the tool
 
@@ -276,7 +275,7 @@ def compile_templates(user_dir: Path | None = None, theme: Path | None = None) -
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html") and "/" not in n):
         try:
             env.get_template(name)
-        except TemplateError:
+        except (TemplateError, OSError, UnicodeDecodeError):   # the page that uses it will say so
             pass
     markdown.prepare()
 
