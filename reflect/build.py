@@ -67,7 +67,6 @@ class BuildSummary:
     pdfs_rendered: int = 0
     written: int = 0          # files whose bytes changed (or are new)
     kept: int = 0             # files identical to the previous site (not rewritten)
-    seconds: float = 0.0
     pdf_weeks: tuple[str, ...] = ()
     unchanged: bool = False   # the inputs were the same as the previous build's: nothing was rendered
     warnings: list[str] = field(default_factory=list)
@@ -416,7 +415,6 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     """Render the whole site into `out` (already checked with `check_output`)."""
     from reflect.report import report_weeks
 
-    started = time.perf_counter()
     out = Path(out)
     summary = BuildSummary(out=out)
     key = build_key(project, as_of, pdf)
@@ -425,7 +423,6 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
         summary.pages = sum(1 for f in same if f.endswith(".html"))
         summary.pdfs = sum(1 for f in same if f.endswith(".pdf"))
         summary.kept, summary.unchanged = len(same), True
-        summary.seconds = time.perf_counter() - started
         return summary
     site = Site(project, as_of)
     cfg = project.config
@@ -489,7 +486,6 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
     finally:
         if pool is not None:
             pool.close()
-    summary.seconds = time.perf_counter() - started
     return summary
 
 

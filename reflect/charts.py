@@ -38,17 +38,12 @@ def _n(x: float) -> str:
     """A number for SVG or for people: one decimal at most, no '-0', no '.0'.
 
     A site build formats ~600,000 coordinates: the two common types take the short paths."""
-    cls = x.__class__
-    if cls is float:
-        s = f"{x:.1f}"      # correctly rounded, like round(x, 1)
-        if s[-1] != "0":    # one decimal that is not 0: the usual coordinate
-            return s
-        s = s[:-2]
-        return "0" if s == "-0" else s
-    if cls is int:
+    if x.__class__ is int:
         return str(x)
-    s = f"{float(x):.1f}"
-    s = s[:-2] if s.endswith(".0") else s
+    s = f"{x if x.__class__ is float else float(x):.1f}"   # correctly rounded, like round(x, 1)
+    if s[-1] != "0":    # one decimal that is not 0: the usual coordinate
+        return s
+    s = s[:-2]
     return "0" if s == "-0" else s
 
 

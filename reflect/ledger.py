@@ -124,7 +124,8 @@ class Ledger:
         self._entry_dates = [e.date for e in journal.entries]
         self.planned: tuple[Entry, ...] = tuple(e for e in journal.entries if e.planned)
         self.promises: tuple[Entry, ...] = tuple(e for e in journal.entries if e.act is Act.PROMISED)
-        self._with: dict | None = None
+        self._of: dict[str, list[Entry]] | None = None     # person -> entries (entries_of)
+        self._with: dict | None = None                      # person -> done entries and their dates
         self._balances: dict[tuple[dt.date, dt.date], list[Balance]] = {}
         self._last_balance: dict[str, tuple] = {}   # person -> (first flow, end flow, last contact, Balance)
         self._memo: dict = {}
@@ -141,15 +142,25 @@ class Ledger:
             value = self._memo[key] = make()
             return value
 
+    def _by_person_entries(self) -> dict[str, list[Entry]]:
+        """person -> every entry with them (planned ones too), in journal order; made once."""
+        if self._of is None:
+            index: dict[str, list[Entry]] = {}
+            for e in self.journal.entries:
+                for p in e.people:   # the loader lists each person of an entry once
+                    index.setdefault(p, []).append(e)
+            self._of = index
+        return self._of
+
+    def entries_of(self, person: str) -> list[Entry]:
+        """Every entry with a person, planned ones too, in journal order."""
+        return list(self._by_person_entries().get(person, ()))
+
     def entries_with(self, person: str, end: dt.date | None = None, last: int | None = None) -> list[Entry]:
         """Done (not planned) entries with a person, in journal order, up to `end` (only the `last` N)."""
         if self._with is None:
-            index: dict[str, list[Entry]] = {}
-            for e in self.journal.entries:
-                if not e.planned:
-                    for p in e.people:
-                        index.setdefault(p, []).append(e)
-            self._with = {p: (es, [e.date for e in es]) for p, es in index.items()}
+            done = {p: [e for e in es if not e.planned] for p, es in self._by_person_entries().items()}
+            self._with = {p: (es, [e.date for e in es]) for p, es in done.items() if es}
         es, dates = self._with.get(person, ([], []))
         n = len(es) if end is None else bisect_right(dates, end)
         return es[max(0, n - last):n] if last is not None else es[:n]

@@ -58,8 +58,6 @@ INSTALL_HINT = (
     "The HTML site builds without them.")
 
 
-
-
 # The Linux names (sonames) of the libraries WeasyPrint cannot work without; its loader tries
 # them after the portable names, each of which costs a `ctypes.util.find_library` search.
 _SONAMES = ("libgobject-2.0.so.0", "libpango-1.0.so.0", "libharfbuzz.so.0", "libfontconfig.so.1",

@@ -524,7 +524,7 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
     start, end = ledger.window(as_of)
     balance = ledger.balance(pid, start, end)
     all_time = ledger.balance(pid, dt.date.min, as_of)
-    entries = _person_entries(project, pid)
+    entries = project.ledger.entries_of(pid)
     items = []
     first_flow: dict[int, object] = {}
     for f in all_time.flows:
@@ -559,20 +559,6 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
         all_time=all_time, timeline=shown, hidden=hidden, weekly=tuple(weekly),
         monthly=tuple(monthly), findings=tuple(f for f in findings if pid in f.people), last=last,
         quiet_days=(as_of - last).days if last else None)
-
-
-def _person_entries(project, pid):
-    """Every entry with `pid` (planned ones too), in journal order."""
-    index = project.ledger.memo(("entries-by-person",), lambda: _entries_by_person(project.journal.entries))
-    return list(index.get(pid, ()))
-
-
-def _entries_by_person(entries) -> dict[str, list]:
-    index: dict[str, list] = {}
-    for e in entries:
-        for p in dict.fromkeys(e.people):
-            index.setdefault(p, []).append(e)
-    return index
 
 
 # ---------------------------------------------------------------- index
