@@ -1,7 +1,7 @@
 """PDF output: HTML strings in, PDF bytes out, through WeasyPrint in a sandbox.
 
 This stage owns everything WeasyPrint: importing it (lazily: `import
-reflect.pdf` costs nothing; the 0.45 s import happens on the first render),
+reflect.pdf` costs nothing; the ~0.35 s import happens on the first render),
 translating "the libraries are missing" into `PdfUnavailable`, the restricted
 URL fetcher, and writing files atomically.  It never reads the clock: the
 PDF's dates come only from the page's `<meta name="dcterms.created">` (and
@@ -29,12 +29,14 @@ offline).
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 import os
 import secrets
 import stat
 import sys
+import types
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -68,7 +70,65 @@ def _not_searched(name: str) -> None:
     return None
 
 
+# fontTools modules WeasyPrint imports for rare fonts only: `subset` when HarfBuzz cannot subset,
+# `varLib.instancer` for variable fonts.  With the functions it takes from them by name (a name
+# given here is a function, called later; any other name loads the module at once).
+_DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
+
+
+def _call_later(module: str, name: str) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"{module}.{name}, imported on its first call"
+    return call
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module while WeasyPrint is imported; any later use loads the real module."""
+
+    def __init__(self, name: str, functions: Sequence[str]) -> None:
+        super().__init__(name)
+        self._reflect_functions = tuple(functions)
+        self._reflect_importing = True
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):   # the import system asking for __path__ and the like
+            raise AttributeError(name)
+        if self._reflect_importing and name in self._reflect_functions:
+            return _call_later(self.__name__, name)
+        import importlib
+
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+@contextlib.contextmanager
+def _fonttools_deferred() -> Any:
+    """During the block, importing the `_DEFERRED` modules binds stand-ins instead (a third of
+    WeasyPrint's import, ~0.1 s, for fonts a report rarely has); they leave `sys.modules` after it."""
+    stand_ins = {name: _Deferred(name, functions) for name, functions in _DEFERRED.items()
+                 if name not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, module in stand_ins.items():
+            module._reflect_importing = False
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
 def _import_weasyprint() -> Any:
+    with _fonttools_deferred():
+        return _import_weasyprint_now()
+
+
+def _import_weasyprint_now() -> Any:
     """`import weasyprint`, without the library search that costs a third of its import on Linux.
 
     WeasyPrint asks cffi for each library by several names, portable ones first; cffi looks up

@@ -141,6 +141,65 @@ def test_loading_weasyprint_falls_back_to_the_search_when_a_soname_is_missing() 
     assert int(calls) > 0 and restored == "True" and loaded == "True"
 
 
+_DEFERRED_SPY = """
+import sys
+from pathlib import Path
+from reflect import pdf
+renderer = pdf.PdfRenderer([Path(sys.argv[1])])
+page = '<html lang="en"><head><title>t</title></head><body><p>Plain DejaVu text</p></body></html>'
+data = renderer.render(page)
+import weasyprint.pdf.fonts as fonts
+deferred = sorted(n for n in pdf._DEFERRED if n in sys.modules)
+print("after-render", ",".join(deferred) or "-", any(isinstance(m, pdf._Deferred) for m in sys.modules.values()))
+if sys.argv[2:] == ["fonttools-subsetting"]:
+    fonts.harfbuzz_subset = None   # as without libharfbuzz-subset: WeasyPrint subsets with fontTools
+    data = renderer.render(page.replace("Plain", "Subset by fontTools"))
+    print("fallback", "fontTools.subset" in sys.modules, type(sys.modules["fontTools.subset"]).__name__)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(b"PDF:" + data)
+"""
+
+
+@needs_weasyprint
+def test_weasyprint_loads_without_the_fonttools_modules_a_plain_report_never_uses() -> None:
+    # fontTools.subset and varLib.instancer are a third of WeasyPrint's import; they serve only
+    # subsetting without HarfBuzz and variable fonts
+    out = subprocess.run([sys.executable, "-c", _DEFERRED_SPY, str(TEMPLATES)], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["after-render", "-", "False"]   # not loaded, and no stand-in left behind
+
+
+@needs_weasyprint
+def test_the_deferred_fonttools_modules_load_when_weasyprint_needs_them(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-c", _DEFERRED_SPY, str(TEMPLATES), "fonttools-subsetting"], cwd=ROOT,
+                         capture_output=True)
+    assert out.returncode == 0, out.stderr.decode()
+    head, _, data = out.stdout.partition(b"PDF:")
+    assert head.decode().split() == ["after-render", "-", "False", "fallback", "True", "module"]
+    assert "Subset by fontTools" in pdftotext(data, tmp_path)
+
+
+def test_a_deferred_function_calls_the_real_one_on_first_use(monkeypatch) -> None:
+    import importlib
+    import types
+
+    calls = []
+    real = types.ModuleType("reflect_test_deferred")
+    real.work = lambda *a, **k: calls.append((a, k)) or "done"
+    monkeypatch.setitem(sys.modules, "reflect_test_deferred", real)
+    monkeypatch.setattr(rpdf, "_DEFERRED", {"reflect_test_deferred": ("work",)})
+    monkeypatch.delitem(sys.modules, "reflect_test_deferred")
+    with rpdf._fonttools_deferred():
+        from reflect_test_deferred import work   # what WeasyPrint's `from ... import name` gets
+        stand_in = sys.modules["reflect_test_deferred"]
+        assert isinstance(stand_in, rpdf._Deferred)
+    assert "reflect_test_deferred" not in sys.modules
+    monkeypatch.setattr(importlib, "import_module", lambda name: real if name == "reflect_test_deferred" else None)
+    assert work(1, key=2) == "done" and calls == [((1,), {"key": 2})]
+    assert stand_in.work is real.work   # after the import, any name is the real module's
+
+
 @pytest.mark.parametrize("error", [ImportError("No module named 'weasyprint'"),
                                    OSError("cannot load library 'libpango-1.0-0'")])
 def test_missing_libraries_give_an_actionable_message(monkeypatch, error: Exception) -> None:
