@@ -17,6 +17,7 @@ PDFs, and writes them:
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import functools
@@ -26,6 +27,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass, field
+from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
 from typing import Any, Callable
 
@@ -320,16 +322,27 @@ def network_summary(network, window_weeks: int) -> str:
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _INNER_TITLE = re.compile(r"<title>[^<]*</title>")
+_CHART = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="(chart [^"]*)"[^>]*><title id="[^"]*">([^<]*)</title>')
 
 
 def _lean_svg(m: re.Match) -> str:
-    # Paper has no hover: keep the chart's own <title> (its alternative text in the tagged PDF),
-    # drop the per-mark tooltips, which only slow WeasyPrint down.
-    return _INNER_TITLE.sub("", m.group(0))
+    # A chart of reflect's (`charts._svg`: its class and title first) is printed as an image of
+    # itself, without the per-mark tooltips (paper has no hover), its title the image's
+    # alternative text.  WeasyPrint then reads it with an XML parser instead of cascading the
+    # page's stylesheet over each of its marks: the same PDF, ~0.1 s sooner for a weekly report.
+    # Any other <svg> (a theme's own) is left as it is.
+    svg = m.group(0)
+    chart = _CHART.match(svg)
+    if chart is None:
+        return svg
+    data = base64.b64encode(_INNER_TITLE.sub("", svg).encode("utf-8")).decode("ascii")
+    alt = html_escape(html_unescape(chart.group(2)))
+    return f'<img class="{chart.group(1)}" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
 
 def print_html(html: str) -> str:
-    """The print version of a page: no links to other pages of the site, no tooltips in charts."""
+    """The print version of a page: no links to other pages of the site, charts as images
+    without tooltips."""
     return _SVG.sub(_lean_svg, _RELATIVE_HREF.sub(r"\1", html))
 
 

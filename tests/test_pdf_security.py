@@ -1,6 +1,7 @@
 """reflect.pdf: the sandboxed fetcher, lazy import, reproducible bytes, tagged output, parallel renders."""
 from __future__ import annotations
 
+import base64
 import builtins
 import hashlib
 import http.server
@@ -349,6 +350,47 @@ def report_page(weeks: int = 12) -> str:
 {charts.rhythm_strip([(w, 2) for w in wk], "Rhythm", "rh")}
 <blockquote class="reflection">A reflection.</blockquote><div class="write-lines"></div>
 </main></body></html>"""
+
+
+def test_print_html_makes_every_chart_an_image_with_its_title_as_alt_text() -> None:
+    from reflect.build import print_html
+
+    page = report_page().replace("<main>", '<main><svg xmlns="http://www.w3.org/2000/svg" width="9" height="9" '
+                                           'role="img"><title>theme icon</title><circle r="4"/></svg>'
+                                           + str(charts.network("A & B", [], "empty-net")))
+    printed = print_html(page)
+    images = re.findall(r'<img class="(chart [^"]*)" alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', printed)
+    assert [c for c, _, _ in images] == ["chart chart-network", "chart chart-sparkline", "chart chart-network",
+                                         "chart chart-bars", "chart chart-trends", "chart chart-balance",
+                                         "chart chart-rhythm"]
+    assert images[0][1].startswith("Network of A &amp; B") and images[2][1] == "Network of Priya Shah: 14 people"
+    for _, alt, data in images:
+        svg = base64.b64decode(data).decode("utf-8")
+        assert svg.count("<title") == 1 and svg.startswith("<svg") and svg.endswith("</svg>")   # no tooltips
+        assert "href=" not in svg
+    # a theme's own SVG is not reflect's to change
+    assert printed.count("<svg") == 1 and "<title>theme icon</title>" in printed
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_charts_printed_as_images_give_the_same_pdf_as_inline_svg(monkeypatch) -> None:
+    from reflect import build
+
+    page = report_page()
+    renderer = rpdf.PdfRenderer([TEMPLATES])
+
+    def render(html: str) -> bytes:
+        data = renderer.render(html, TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])
+        assert renderer.last_errors == () and renderer.last_refused == ()
+        return data
+
+    as_images = render(build.print_html(page))
+    monkeypatch.setattr(build, "_CHART", re.compile(r"(?!)"))   # as before: charts inline
+    inline = build.print_html(page)
+    assert inline.count("<svg") == 6
+    assert render(inline) == as_images   # same sizes, same drawing, same tags and alt texts
+    assert b"/Alt (Network of Priya Shah: 14 people)" in inflated(as_images)
 
 
 @pytest.mark.pdf
