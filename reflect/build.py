@@ -179,7 +179,7 @@ def _swap(tmp: Path, out: Path) -> None:
 def theme_paths(root: Path) -> tuple[Path, Path | None, Path, tuple[Path, ...]]:
     """(the default theme, the project's own templates/ or None, the stylesheet, the folders a
     page may read from): a project's style.css replaces the theme's."""
-    from reflect.render import project_templates, theme_dir
+    from reflect.theme import project_templates, theme_dir
 
     theme, user = theme_dir(), project_templates(root)
     sheet = user / "style.css" if user is not None and (user / "style.css").is_file() else theme / "style.css"
@@ -370,7 +370,7 @@ def pdf_cache_dir(config) -> Path:
 
 def build_key(project, as_of: dt.date, pdf: bool) -> str:
     """A hash of everything a build reads: journal files, reflect.yaml, templates, reflect itself, versions."""
-    from reflect.render import project_templates, theme_dir
+    from reflect.theme import project_templates, theme_dir
 
     import reflect
 

@@ -78,3 +78,7 @@ def interrupted(exc: BaseException) -> bool:
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+class TemplateProblem(Exception):
+    """A template could not be loaded or rendered; str() names the file and line."""

@@ -32,61 +32,14 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
 from markupsafe import Markup, escape
 
 from reflect import __version__
-from reflect.errors import interrupted
+from reflect.errors import TemplateProblem, interrupted
+from reflect.theme import THEME_MARKER, project_templates, theme_dir  # noqa: F401  (re-exported)
 from reflect.console import fmt_weight, plural  # filters `weight` and `plural`: one formatter for the tool
 
 __all__ = ["TemplateProblem", "theme_dir", "project_templates", "make_env", "render_page", "markdown",
            "rel_url", "fmt_date", "fmt_weight", "plural"]
 
 ALLOWED_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
-THEME_MARKER = "base.html"
-
-
-class TemplateProblem(Exception):
-    """A template could not be loaded or rendered; str() names the file and line."""
-
-
-# ---------------------------------------------------------------- where the templates are
-
-def theme_dir() -> Path:
-    """The default theme folder.
-
-    Installed from a wheel, it is the package `reflect/templates/`; in a source
-    checkout or an editable install it is the repository's `templates/` next to
-    the `reflect/` package.
-    """
-    import reflect
-
-    here = Path(reflect.__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / THEME_MARKER).is_file():
-            return candidate
-    try:  # an unusual layout: ask the import system where reflect.templates lives
-        import importlib.util
-
-        spec = importlib.util.find_spec("reflect.templates")
-        for loc in (spec.submodule_search_locations or []) if spec else []:
-            if (Path(loc) / THEME_MARKER).is_file():
-                return Path(loc)
-    except (ImportError, ValueError):
-        pass
-    raise TemplateProblem(f"the default templates are missing (looked in {here / 'templates'} and "
-                          f"{here.parent / 'templates'}); reinstall reflect")
-
-
-def project_templates(root: Path) -> Path | None:
-    """The project's own `templates/` folder, if it has one (and it is not the default theme)."""
-    folder = Path(root) / "templates"
-    if not folder.is_dir():
-        return None
-    try:
-        if folder.resolve() == theme_dir().resolve():
-            return None
-    except OSError:
-        return None
-    return folder
-
-
 # ---------------------------------------------------------------- Markdown
 
 def _make_markdown():
