@@ -206,3 +206,18 @@ def test_an_overriding_partial_sees_the_variables_an_include_in_the_loop_saw(tmp
     assert '<li data-dir="" data-n="2" class=' in week
     index = (root / "site" / "index.html").read_text("utf-8")
     assert '<article data-week="2026-W48" class=' in index
+
+
+def test_printed_evidence_names_each_file_once_for_its_lines() -> None:
+    from types import SimpleNamespace
+
+    from reflect.errors import Source
+    from reflect.partials import evidence_refs
+
+    evidence = [SimpleNamespace(source=Source(path, line)) for path, line in
+                [("journal/2026/09.yaml", 28), ("journal/2026/09.yaml", 61), ("journal/2026/10.yaml", 4),
+                 ("journal/2026/09.yaml", 90), ("journal/2026/11.yaml", 7)]]
+    assert evidence_refs(evidence, 4) == [("journal/2026/09.yaml", "28, 61"), ("journal/2026/10.yaml", "4"),
+                                          ("journal/2026/09.yaml", "90")]   # in the findings' order, never merged across
+    assert evidence_refs(evidence, 1) == [("journal/2026/09.yaml", "28")]
+    assert evidence_refs([], 4) == []
