@@ -233,6 +233,13 @@ def cmd_share(args, con: Console) -> int:
         return _share(args, con, root, pool, scratch)
 
 
+def drop_evidence_paths(doc: str, journal: str) -> str:
+    """Remove the FILE:LINE references of printed evidence (`· <code>journal/2026/09.yaml:28, 61</code>;
+    <code>journal/2026/10.yaml:4</code> and 8 more`): meaningless to a coach, and a path."""
+    jdir = re.escape(journal.rstrip("/"))
+    return re.sub(rf"(?: · )?(?:<code>{jdir}/[^<]*</code>(?:[,;] )?)+(?: and \d+ more)?", "", doc)
+
+
 def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     from reflect.build import Site, print_html
     from reflect.pdf import PdfUnavailable, write_atomic
@@ -292,9 +299,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     doc = re.sub(r"<nav\b.*?</nav>", "", doc, flags=re.S)  # no site navigation in a single shared file
     doc = re.sub(r'<a\b[^>]*class="skip[^"]*"[^>]*>.*?</a>', "", doc, flags=re.S)
     doc = re.sub(r'(<a\b[^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', r"\1", doc)  # no links into the site
-    # evidence points at FILE:LINE in the journal: meaningless to a coach, and a path
-    jdir = re.escape(cfg.journal.rstrip("/"))
-    doc = re.sub(rf"(?: · )?(?:<code>{jdir}/[^<]*</code>(?:, )?)+(?: and \d+ more)?", "", doc)
+    doc = drop_evidence_paths(doc, cfg.journal)
     strip = [re.compile(re.escape(str(root.resolve())) + r"[^\s\"<>]*"),
              re.compile(r"(?<![\w/])" + re.escape(cfg.journal.rstrip("/")) + r"/[^\s\"<>]*")]
     doc, manifest.names_replaced = scrub_html(doc, scrub, strip)

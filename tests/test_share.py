@@ -336,3 +336,15 @@ def test_a_pdf_share_that_renders_with_errors_writes_nothing(tmp_path):
     assert "could not be rendered cleanly" in err and "127.0.0.1:9" in err
     assert not out.exists()
     assert list(out.parent.iterdir()) == []   # no half-written or temporary file left behind
+
+
+def test_printed_evidence_loses_its_file_references_and_their_separators():
+    from reflect.share import drop_evidence_paths
+
+    line = ('<p class="evidence small muted"><strong>Evidence</strong> <span class="code">R104</span> · ratio 2.00'
+            ' · <code>journal/2026/09.yaml:36, 95, 155</code>; <code>journal/2026/10.yaml:25</code> and 8 more</p>')
+    assert drop_evidence_paths(line, "journal") == ('<p class="evidence small muted"><strong>Evidence</strong> '
+                                                    '<span class="code">R104</span> · ratio 2.00</p>')
+    one = '<p>Evidence · <code>notes/2026/11.yaml:3</code></p>'
+    assert drop_evidence_paths(one, "notes/") == "<p>Evidence</p>"
+    assert drop_evidence_paths("<code>elsewhere/a.yaml:1</code>", "journal") == "<code>elsewhere/a.yaml:1</code>"
