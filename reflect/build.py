@@ -322,7 +322,6 @@ def network_summary(network, window_weeks: int) -> str:
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _INNER_TITLE = re.compile(r"<title>[^<]*</title>")
-_CHART = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="(chart [^"]*)"[^>]*><title id="[^"]*">([^<]*)</title>')
 
 
 def _lean_svg(m: re.Match) -> str:
@@ -331,8 +330,10 @@ def _lean_svg(m: re.Match) -> str:
     # alternative text.  WeasyPrint then reads it with an XML parser instead of cascading the
     # page's stylesheet over each of its marks: the same PDF, ~0.1 s sooner for a weekly report.
     # Any other <svg> (a theme's own) is left as it is.
+    from reflect.charts import CHART_HEAD
+
     svg = m.group(0)
-    chart = _CHART.match(svg)
+    chart = CHART_HEAD.match(svg)
     if chart is None:
         return svg
     data = base64.b64encode(_INNER_TITLE.sub("", svg).encode("utf-8")).decode("ascii")
@@ -547,16 +548,12 @@ def _site_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks) -> list
     pages: list[tuple[str, bytes]] = []
     start, end = project.ledger.window(as_of)
     balances = {b.person: b for b in project.ledger.balances(start, end)}
-    counts: dict[str, int] = {}
-    for e in project.journal.entries:
-        for p in e.people:
-            counts[p] = counts.get(p, 0) + 1
     rows = []
     for pid in sorted(people, key=lambda p: (people[p].name.casefold(), p)):
         p, b = people[pid], balances.get(pid)
         rows.append(dict(id=pid, name=p.name, level=p.level.value, team=p.team,
                          invested=b.invested if b else 0.0, taken=b.taken if b else 0.0,
-                         entries=counts.get(pid, 0), last=project.ledger.last_contact(pid, as_of)))
+                         entries=len(project.ledger.entries_of(pid)), last=project.ledger.last_contact(pid, as_of)))
     by_level = [(lv, [r for r in rows if r["level"] == lv]) for lv in LEVEL_WORDS]
     pages.append(("people/index.html", site.render(
         "people.html", "people/index.html", "people", "People", as_of, people=rows,

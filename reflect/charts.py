@@ -103,6 +103,12 @@ def _text(x: float, y: float, s: str, size: float = 11, anchor: str = "start",
             f'text-anchor="{anchor}" fill="{fill}"{extra}>{_e(s)}</text>')
 
 
+# How every chart begins (`_svg`): its classes and its title, for `build.print_html`, which
+# prints reflect's charts as images with the title as their alternative text.
+CHART_HEAD = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="(chart [^"]*)"[^>]*>'
+                        r'<title id="[^"]*">([^<]*)</title>')
+
+
 def _svg(pid: str, kind: str, w: float, h: float, label: str, body: Sequence[str], y0: float = 0) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{kind}" role="img" '

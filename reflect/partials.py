@@ -147,9 +147,6 @@ def finding_html(finding, *, rules: dict, names: dict, person_href: dict, page_p
     return "".join(out)
 
 
-_EVIDENCE_LI: dict[int, tuple] = {}
-
-
 def evidence_refs(evidence, limit: int) -> list[tuple[str, str]]:
     """The first `limit` entries of a finding's evidence as (file, "12, 40, 57"): consecutive
     entries of one file share its name.  Paper gets `journal/2026/09.yaml:28, 61, 82`, shorter
@@ -162,6 +159,9 @@ def evidence_refs(evidence, limit: int) -> list[tuple[str, str]]:
         else:
             refs.append((path, [line]))
     return [(path, ", ".join(lines)) for path, lines in refs]
+
+
+_EVIDENCE_LI: dict[int, tuple] = {}
 
 
 def _evidence_li(ev) -> str:

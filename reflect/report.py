@@ -570,11 +570,7 @@ def site_index(project: Project, as_of: dt.date, current: WeekReport, findings: 
         w = week_of(e.date, project.config.week_start)
         counts[w] = counts.get(w, 0) + 1
     weeks = {w: counts.get(w, 0) for w in report_weeks(project, as_of)}  # the weeks that have a page
-    per_person: dict[str, int] = {}
-    for e in journal.entries:
-        for p in e.people:
-            per_person[p] = per_person.get(p, 0) + 1
-    people = tuple(sorted(((p.id, p.name, p.level.value, per_person.get(p.id, 0))
+    people = tuple(sorted(((p.id, p.name, p.level.value, len(ledger.entries_of(p.id)))
                            for p in journal.people.values()), key=lambda t: (t[1].lower(), t[0])))
     start, end = ledger.window(as_of)
     bal = sorted(ledger.balances(start, end), key=lambda b: (-(b.invested + b.taken), b.person))[:20]

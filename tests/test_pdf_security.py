@@ -386,7 +386,7 @@ def test_charts_printed_as_images_give_the_same_pdf_as_inline_svg(monkeypatch) -
         return data
 
     as_images = render(build.print_html(page))
-    monkeypatch.setattr(build, "_CHART", re.compile(r"(?!)"))   # as before: charts inline
+    monkeypatch.setattr(charts, "CHART_HEAD", re.compile(r"(?!)"))   # as before: charts inline
     inline = build.print_html(page)
     assert inline.count("<svg") == 6
     assert render(inline) == as_images   # same sizes, same drawing, same tags and alt texts
