@@ -381,6 +381,18 @@ def test_pdf_text_metadata_and_pages(pdf_site: Path):
 
 @pytest.mark.pdf
 @needs_pdf
+def test_pdf_prints_the_pairs_of_cards_side_by_side(pdf_site: Path):
+    lines = pdf_text(pdf_site / "weeks" / f"{CURRENT}.pdf").splitlines()
+
+    def same_line(left: str, right: str) -> bool:
+        return any(re.search(f"{re.escape(left)}\\s{{4,}}{re.escape(right)}", line) for line in lines)
+
+    assert same_line("You have given more than you asked", "You have asked more than you gave")
+    assert same_line("Last week (2026-W47)", "Next week (2026-W49)")
+
+
+@pytest.mark.pdf
+@needs_pdf
 def test_rebuild_reuses_pdfs(tmp_path: Path):
     project = copy_example(tmp_path / "p")
     assert build(project)[0] == 0

@@ -372,6 +372,40 @@ def test_print_html_makes_every_chart_an_image_with_its_title_as_alt_text() -> N
     assert printed.count("<svg") == 1 and "<title>theme icon</title>" in printed
 
 
+LINKS = ('<p>You helped <a href="people/dana-kim.html">Dana Kim</a> and <a href="../people/leo.html">Leo\nM.</a>; '
+         'see <a href="https://example.org/guide">the guide</a>, <a href="#plan">your plan</a>, '
+         '<a class="week" href="weeks/2026-W47.html">last week</a> and <a href="mailto:c@example.org">your coach</a>.</p>')
+
+
+def test_print_html_prints_links_to_other_site_pages_as_their_text() -> None:
+    from reflect.build import print_html
+
+    printed = print_html(LINKS)
+    assert printed.startswith("<p>You helped Dana Kim and Leo\nM.; ")
+    assert '<a href="https://example.org/guide">the guide</a>' in printed
+    assert '<a href="#plan">your plan</a>' in printed
+    assert '<span class="week">last week</span>' in printed   # other attributes stay, the link goes
+    assert '<a href="mailto:c@example.org">your coach</a>' in printed
+    assert "people/" not in printed and "weeks/" not in printed
+    # inside an <svg> (a theme's own) a page link only loses its href: <span> is not SVG
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><a class="dot" href="people/x.html"><circle r="2"/></a></svg>'
+    assert print_html(f"<p>{svg}</p>") == "<p>" + svg.replace(' href="people/x.html"', "") + "</p>"
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_printed_names_are_text_not_links_that_go_nowhere() -> None:
+    from reflect.build import print_html
+
+    renderer = rpdf.PdfRenderer([TEMPLATES])
+    page = f'<!doctype html><html lang="en"><head><title>t</title></head><body><main>{LINKS}<h2 id="plan">Plan</h2></main></body></html>'
+    inside = inflated(renderer.render(print_html(page), TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"]))
+    assert renderer.last_errors == ()
+    # the web, mail and in-page links are real links, each with its annotation; the names are not
+    # links (an <a> without href is still tagged /Link, which a screen reader announces as a link)
+    assert inside.count(b"/S /Link") == inside.count(b"/Subtype /Link") == 3
+
+
 @pytest.mark.pdf
 @needs_weasyprint
 def test_charts_printed_as_images_give_the_same_pdf_as_inline_svg(monkeypatch) -> None:
