@@ -34,6 +34,7 @@ import gc
 import logging
 import mimetypes
 import os
+import re
 import secrets
 import stat
 import sys
@@ -159,6 +160,35 @@ def _import_weasyprint_now() -> Any:
     return weasyprint
 
 
+# An array type written with its size, "T[N]": cffi parses each new such string with pycparser,
+# declaring every typedef of the FFI again first (WeasyPrint's: ~3 ms a type), and remembers it.
+# WeasyPrint writes a new one for each font it subsets (`hb_codepoint_t[5040]`, `[5043]`, ...):
+# a dozen parses, 3.4 % of a weekly report's instructions.
+_SIZED_ARRAY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_ ]*?)\s*\[\s*([0-9]+)\s*\]\s*")
+
+
+def _arrays_typed_once(ffi: Any) -> None:
+    """Make `ffi.new("T[N]")` build its array from `T[]`, parsed once, where that gives the
+    same array: no initial values (N zeroed items), or a list or tuple of exactly N.  Any other
+    call (bytes or a shorter list, which `T[]` would size differently; any other type) goes to
+    cffi as it was.  Only WeasyPrint's own FFI object is changed, in this process."""
+    if "new" in vars(ffi):
+        return
+    plain_new = type(ffi).new
+
+    def new(cdecl: Any, init: Any = None) -> Any:
+        if isinstance(cdecl, str):
+            m = _SIZED_ARRAY.fullmatch(cdecl)
+            if m is not None:
+                n = int(m.group(2))
+                if init is None or (isinstance(init, (list, tuple)) and len(init) == n):
+                    return plain_new(ffi, ffi.typeof(m.group(1) + "[]"), n if init is None else init)
+        return plain_new(ffi, cdecl, init)
+
+    new.__doc__ = plain_new.__doc__
+    ffi.new = new
+
+
 def load_weasyprint() -> Any:
     """Import WeasyPrint, or raise `PdfUnavailable` with installation advice."""
     try:
@@ -172,6 +202,9 @@ def load_weasyprint() -> Any:
     if major < MIN_WEASYPRINT:
         raise PdfUnavailable(f"WeasyPrint {weasyprint.__version__} is too old "
                              f"(its URL fetcher cannot be sandboxed). {INSTALL_HINT}")
+    ffi = getattr(sys.modules.get("weasyprint.text.ffi"), "ffi", None)
+    if ffi is not None and callable(getattr(type(ffi), "new", None)):
+        _arrays_typed_once(ffi)
     return weasyprint
 
 

@@ -201,6 +201,47 @@ def test_a_deferred_function_calls_the_real_one_on_first_use(monkeypatch) -> Non
     assert stand_in.work is real.work   # after the import, any name is the real module's
 
 
+def test_sized_arrays_are_made_from_the_unsized_type_where_that_gives_the_same_array() -> None:
+    from cffi import FFI
+
+    ffi = FFI()
+    ffi.cdef("typedef uint32_t hb_codepoint_t;")
+    rpdf._arrays_typed_once(ffi)
+    rpdf._arrays_typed_once(ffi)   # twice changes nothing
+    unsized = ffi.typeof("hb_codepoint_t[]")
+    for n in (80, 5040, 0):   # a new size needs no new type
+        zeroed = ffi.new(f"hb_codepoint_t[{n}]")
+        assert ffi.typeof(zeroed) is unsized and len(zeroed) == n and list(zeroed) == [0] * n
+    filled = ffi.new("hb_codepoint_t[ 3 ]", (7, 8, 9))
+    assert ffi.typeof(filled) is unsized and list(filled) == [7, 8, 9]
+    # where `T[]` would give another array, cffi makes it as it always did
+    short = ffi.new("hb_codepoint_t[3]", [5])
+    assert list(short) == [5, 0, 0] and ffi.typeof(short) is ffi.typeof("hb_codepoint_t[3]")
+    text = ffi.new("char[3]", b"abc")   # "char[]" would add a terminating zero
+    assert len(text) == 3 and ffi.buffer(text)[:] == b"abc"
+    assert ffi.typeof(ffi.new("hb_codepoint_t *", 4)) is ffi.typeof("hb_codepoint_t *")
+    with pytest.raises(IndexError):
+        ffi.new("hb_codepoint_t[2]", [1, 2, 3])   # too many values: cffi's own error
+
+
+@pytest.mark.pdf
+@needs_weasyprint
+def test_the_array_shortcut_gives_the_same_pdf() -> None:
+    from weasyprint.text.ffi import ffi
+
+    renderer = rpdf.PdfRenderer([TEMPLATES])
+    page = report_page()
+    renderer.render(page, TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])   # fonts loaded, types known
+    assert "new" in vars(ffi)   # WeasyPrint's FFI has the shortcut once reflect has loaded it
+    shortcut = renderer.render(page, TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])
+    del ffi.new
+    try:
+        plain = renderer.render(page, TEMPLATES.as_uri() + "/", [TEMPLATES / "style.css"])
+    finally:
+        rpdf._arrays_typed_once(ffi)
+    assert plain == shortcut and renderer.last_errors == ()
+
+
 @pytest.mark.parametrize("error", [ImportError("No module named 'weasyprint'"),
                                    OSError("cannot load library 'libpango-1.0-0'")])
 def test_missing_libraries_give_an_actionable_message(monkeypatch, error: Exception) -> None:
