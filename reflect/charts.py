@@ -338,10 +338,10 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
              '<g class="link-fading">' + _lane((352, ly), (372, ly), (392, ly), MUTED, 3, ' stroke-dasharray="6 4"', None) + "</g>",
              _text(398, ly + 4, "fading", 11),
              _text(470, ly + 4, "thicker = more exchanged", 11),
-             _text(12, ly + 22, "Seniors above, peers at the sides, juniors below, "
-                   "external people on the outer ring.", 11, cls="chart-text chart-muted", fill=MUTED),
              "</g>"]
-    return _svg(pid, "network", _NW, ly + 30 - top, f"Network of {owner}: {len(nodes)} people", body, top)
+    # where the levels are is said in the page's text, next to the chart: in print, SVG text is
+    # set one letter at a time, and a sentence here is no text at all to a screen reader
+    return _svg(pid, "network", _NW, ly + 12 - top, f"Network of {owner}: {len(nodes)} people", body, top)
 
 
 # ---------------------------------------------------------------- small charts

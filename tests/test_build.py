@@ -165,6 +165,15 @@ def test_templates_use_warm_words_only():
         assert not banned.search(" ".join(words.values()))
 
 
+def test_the_network_map_is_explained_in_the_page_text(site: Path):
+    # where each level sits is page text (read by screen readers, set by words in print), not a
+    # sentence drawn inside the chart
+    for page in (site / "index.html", site / "weeks" / f"{CURRENT}.html"):
+        section = re.search(r'<section id="network".*?</section>', page.read_text(encoding="utf-8"), re.S).group(0)
+        assert re.search(r"<p>[^<]*seniors above, peers at the sides, juniors below[^<]*outer ring", section), page
+        assert "outer ring" not in re.search(r"<svg.*?</svg>", section, re.S).group(0)
+
+
 def test_no_page_embeds_every_entry(site: Path):
     # 144 entries in the example: the dashboard links out instead of listing them
     index = (site / "index.html").read_text(encoding="utf-8")
