@@ -177,7 +177,8 @@ def _arrays_typed_once(ffi: Any) -> None:
     plain_new = type(ffi).new
 
     def new(cdecl: Any, init: Any = None) -> Any:
-        if isinstance(cdecl, str):
+        # WeasyPrint calls this ~10,000 times a report, nearly always for "char[]" or "T *"
+        if type(cdecl) is str and cdecl.endswith("]") and not cdecl.endswith("[]"):
             m = _SIZED_ARRAY.fullmatch(cdecl)
             if m is not None:
                 n = int(m.group(2))
