@@ -54,8 +54,9 @@ PLAN_WORDS = {"gave": "Give", "received": "Receive help from", "asked": "Ask", "
               "thanked": "Thank"}
 SEVERITY_WORDS = {"strength": "Strength", "notice": "Worth a look", "warning": "Needs attention"}
 LEVEL_WORDS = {"senior": "Seniors", "peer": "Peers", "junior": "Juniors", "external": "Outside the company"}
-_RELATIVE_HREF = re.compile(r'(<a\b[^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"')
-_RELATIVE_LINK = re.compile(r'<a\b([^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"([^>]*)>(.*?)</a>', re.S)
+_SITE_HREF = r'\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"'   # a link to another page of the site
+_RELATIVE_HREF = re.compile(r'(<a\b[^>]*?)' + _SITE_HREF)
+_RELATIVE_LINK = re.compile(r'<a\b([^>]*?)' + _SITE_HREF + r'([^>]*)>(.*?)</a>', re.S)
 
 
 class BuildFailed(Exception):
@@ -230,7 +231,7 @@ class Site:
         return render_page(self.env, template, context, self.config.root)
 
     # -- week pages
-    def nodes(self, network, page_path: str) -> list[dict]:
+    def nodes(self, network) -> list[dict]:
         """Network nodes for `charts.network`.
 
         Without links: the chart is one image (`role="img"`) to assistive technology, and links
@@ -240,10 +241,11 @@ class Site:
         return [dict(id=n.id, name=n.name, level=n.level, invested=n.invested, taken=n.taken, fading=n.fading,
                      href=None) for n in network]
 
-    def week_context(self, report, pdf_href: str | None, page_path: str, print_: bool = False) -> dict:
+    def week_context(self, report, pdf_href: str | None, page_path: str, print_: bool = False,
+                     network_id: str = "net") -> dict:
         from reflect import charts
 
-        nodes = self.nodes(report.network, page_path)
+        nodes = self.nodes(report.network)
         sparks = {t.key: charts.sparkline(list(t.series), f"{t.label}, the last 12 weeks", f"spark-{t.key}")
                   for t in report.tiles}
         trends = charts.trend_lines(list(report.trend_weeks),
@@ -263,15 +265,10 @@ class Site:
         cfg = self.config
         return dict(report=report, pdf_href=pdf_href, findings=report.findings[:WEEK_FINDINGS],
                     findings_more=max(0, len(report.findings) - WEEK_FINDINGS),
-                    charts=dict(network=self.network_chart(nodes, "net"), sparks=sparks, trends=trends,
+                    charts=dict(network=charts.network(cfg.owner, nodes, network_id), sparks=sparks, trends=trends,
                                 rhythms=rhythms),
                     network_summary=network_summary(report.network, cfg.window_weeks),
                     reflection_path=f"{cfg.journal}/reflections/{report.week}.md")
-
-    def network_chart(self, nodes, prefix):
-        from reflect import charts
-
-        return charts.network(self.config.owner, nodes, prefix)
 
     def rhythm_weeks(self, pid: str, end: dt.date, count: int = 52) -> list[tuple[str, int]]:
         """(ISO week, exchanges with `pid` that week up to `end`) for the `count` weeks ending with end's week."""
@@ -341,6 +338,11 @@ def _lean_svg(svg: str) -> str:
     return f'<img class="{chart.group(1)}" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 
 
+def drop_site_hrefs(html: str) -> str:
+    """`html` with the `href` of every link to another page of the site removed (the `<a>` stays)."""
+    return _RELATIVE_HREF.sub(r"\1", html)
+
+
 def _unlink(m: re.Match) -> str:
     attrs = m.group(1) + m.group(2)
     return f"<span{attrs}>{m.group(3)}</span>" if attrs.strip() else m.group(3)
@@ -359,7 +361,7 @@ def print_html(html: str) -> str:
     pos = 0
     for m in _SVG.finditer(html):
         out.append(_RELATIVE_LINK.sub(_unlink, html[pos:m.start()]))
-        out.append(_lean_svg(_RELATIVE_HREF.sub(r"\1", m.group(0))))
+        out.append(_lean_svg(drop_site_hrefs(m.group(0))))
         pos = m.end()
     out.append(_RELATIVE_LINK.sub(_unlink, html[pos:]))
     return "".join(out)
@@ -589,9 +591,8 @@ def _site_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks) -> list
                                                  as_of, weeks=week_rows, pdf_weeks=pdf_weeks).encode()))
 
     # dashboard
-    nodes = site.nodes(current.network, "index.html")
-    ctx = site.week_context(current, None, "index.html")
-    dash_charts = dict(ctx["charts"], network=site.network_chart(nodes, "dash-net"),
+    ctx = site.week_context(current, None, "index.html", network_id="dash-net")
+    dash_charts = dict(ctx["charts"],
                        balance=charts.balance_bars([(name, inv, took) for _, name, inv, took in index.balances],
                                                    f"Balance per person, last {cfg.window_weeks} weeks",
                                                    "balance"))

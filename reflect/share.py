@@ -241,7 +241,7 @@ def drop_evidence_paths(doc: str, journal: str) -> str:
 
 
 def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
-    from reflect.build import Site, print_html
+    from reflect.build import Site, drop_site_hrefs, print_html
     from reflect.pdf import PdfUnavailable, write_atomic
     from reflect.privacy import Scrubber, pseudonyms
     from reflect.project import load_project
@@ -298,7 +298,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     doc = re.sub(r'<meta name="(author|generator)"[^>]*>\s*', "", doc)
     doc = re.sub(r"<nav\b.*?</nav>", "", doc, flags=re.S)  # no site navigation in a single shared file
     doc = re.sub(r'<a\b[^>]*class="skip[^"]*"[^>]*>.*?</a>', "", doc, flags=re.S)
-    doc = re.sub(r'(<a\b[^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', r"\1", doc)  # no links into the site
+    doc = drop_site_hrefs(doc)  # no links into the site
     doc = drop_evidence_paths(doc, cfg.journal)
     strip = [re.compile(re.escape(str(root.resolve())) + r"[^\s\"<>]*"),
              re.compile(r"(?<![\w/])" + re.escape(cfg.journal.rstrip("/")) + r"/[^\s\"<>]*")]
