@@ -130,7 +130,7 @@ def load_journal(config: Config, use_cache: bool = True,
     try:
         files = discover(folder)
         people_path = folder / PEOPLE_FILE
-        people: dict[str, Person] = {}
+        people: dict[str, Person | None] = {}   # None: listed, but their record has errors
         has_people = people_path in files
         people_sig = b""
         if has_people:
@@ -187,7 +187,7 @@ def load_journal(config: Config, use_cache: bool = True,
     reflections.sort(key=lambda r: (r.week, r.source))
     coach.sort(key=lambda r: (r.week, r.source))
     diags.sort()
-    return Journal(people=dict(sorted(people.items())), entries=tuple(entries),
+    return Journal(people={pid: p for pid, p in sorted(people.items()) if p is not None}, entries=tuple(entries),
                    reflections=tuple(reflections), coach_notes=tuple(coach)), diags
 
 
@@ -245,11 +245,13 @@ def _check_weeks(items: list[Reflection], diags: list[Diagnostic], what: str) ->
             seen[r.week] = r
 
 
-def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[str, Person]:
+def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[str, Person | None]:
+    """Everyone in people.yaml by id; None for a person listed with errors in their record (the
+    errors are reported here, once: entries that mention them are not also "unknown person")."""
     c = _Collector(rel, diags)
     diags.extend(Diagnostic(Source(rel, l, col), k, m) for l, col, k, m in parsed.problems)
     root = parsed.root
-    people: dict[str, Person] = {}
+    people: dict[str, Person | None] = {}
     if root is None:
         return people
     if not isinstance(root, YMap):
@@ -267,6 +269,7 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
             continue
         if not isinstance(val, YMap):
             c.err(val, "value", f"person '{pid}' needs a mapping with at least name and level")
+            people[pid] = None
             continue
         fields: dict = {}
         for k, v in val.pairs:
@@ -284,6 +287,7 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
         name = c.text(fields["name"][1], "name") if "name" in fields else None
         level = c.choice(fields["level"][1], "level", tuple(l.value for l in Level)) if "level" in fields else None
         if name is None or level is None or not ok:
+            people[pid] = None
             continue
         kw: dict = {}
         if "team" in fields:
@@ -400,24 +404,26 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
             c.err(k, "field", f"unknown field '{name}'{suggest(name, ALL_FIELDS)}")
             bad = True
     acts = [name for name in fields if name in ACTS]
+    # Without exactly one act the entry is not kept, but the rest of it is still checked, so
+    # that one run reports every problem of the entry (a misspelt act and an unknown person).
+    act: str | None = None
     if not acts:
         c.err(node, "field", "an entry needs one act: gave, received, asked, promised or thanked")
-        return None
-    if len(acts) > 1:
+    elif len(acts) > 1:
         second = fields[acts[1]][0]
         c.err(second, "field", f"an entry has exactly one act, this one has {' and '.join(acts)}: split it in two")
-        return None
-    act = acts[0]
-    for name, (k, _) in fields.items():
-        if name in ACT_FIELDS and act not in ACT_FIELDS[name]:
-            allowed = " or ".join(f"'{a}'" for a in ACT_FIELDS[name])
-            c.err(k, "field", f"'{name}' belongs to {allowed} entries, not to '{act}'")
-            bad = True
+    else:
+        act = acts[0]
+        for name, (k, _) in fields.items():
+            if name in ACT_FIELDS and act not in ACT_FIELDS[name]:
+                allowed = " or ".join(f"'{a}'" for a in ACT_FIELDS[name])
+                c.err(k, "field", f"'{name}' belongs to {allowed} entries, not to '{act}'")
+                bad = True
     for req in ("date", "with"):
         if req not in fields:
             c.err(node, "field", f"the entry has no '{req}'")
             bad = True
-    what = c.text(fields[act][1], act)
+    what = c.text(fields[act][1], act) if act else None
     date = c.date(fields["date"][1], "date") if "date" in fields else None
     with_ = _with(c, fields["with"][1], people) if "with" in fields else None
     kw: dict = {}
@@ -439,16 +445,16 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
         if body:
             c.err(fields["note"][0], "field", "this entry has both a 'note' field and a Markdown body: keep one")
     kw["note"] = note or body
-    if "outcome" in fields and act == "asked":
+    if "outcome" in fields and act in ("asked", None):
         o = c.choice(fields["outcome"][1], "outcome", tuple(x.value for x in Outcome))
         kw["outcome"] = Outcome(o) if o else None
         bad |= o is None
     for dfield in ("due", "kept", "dropped"):
-        if dfield in fields and act == "promised":
+        if dfield in fields and act in ("promised", None):
             d = c.date(fields[dfield][1], dfield)
             kw[dfield] = d
             bad |= d is None
-    if "acknowledged" in fields and act in ACT_FIELDS["acknowledged"]:
+    if "acknowledged" in fields and (act is None or act in ACT_FIELDS["acknowledged"]):
         a = c.choice(fields["acknowledged"][1], "acknowledged", ("public", "private"))
         kw["acknowledged"] = a
         bad |= a is None
@@ -465,7 +471,7 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
     if act == "promised" and kw.get("kept") and kw.get("dropped"):
         c.err(fields["dropped"][0], "field", "a promise is either kept or dropped, not both")
         bad = True
-    if what is None or date is None or with_ is None or bad:
+    if act is None or what is None or date is None or with_ is None or bad:
         return None
     if act == "asked" and kw.get("outcome") is None:
         kw["outcome"] = Outcome.PENDING
@@ -478,8 +484,9 @@ def suggest_person(pid: str, people: dict) -> str:
     hint = suggest(pid, people)
     if hint:
         return hint
-    names = {p.name.lower(): p.id for p in people.values()}
-    names.update({a.lower(): p.id for p in people.values() for a in p.aliases})
+    listed = [p for p in people.values() if p is not None]
+    names = {p.name.lower(): p.id for p in listed}
+    names.update({a.lower(): p.id for p in listed for a in p.aliases})
     if pid.lower() in names:
         return f" (did you mean '{names[pid.lower()]}'?)"
     close = suggest(pid.lower(), names)
@@ -502,6 +509,9 @@ def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:
         if pid not in people:
             c.err(it, "person", f"unknown person '{pid}'{suggest_person(pid, people)}; "
                                 "add them to people.yaml or fix the id")
+            ok = False
+            continue
+        if people[pid] is None:   # listed with errors, reported at people.yaml: the entry waits for the fix
             ok = False
             continue
         if pid not in out:

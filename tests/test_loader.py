@@ -88,6 +88,29 @@ def test_misspelt_act_is_an_unknown_field_too(tmp_path):
     error_at(errors, "journal/a.yaml", text, "{date", kind="field", says=("needs one act",))  # the entry
 
 
+def test_an_entry_without_its_act_still_has_its_other_problems_reported(tmp_path):
+    # a misspelt act drops the entry, but one run still names everything else wrong with it
+    text = ("- date: 2026-11-02\n  with: [priya, pryia]\n  recieved: Her review of the deck\n"
+            "  size: huge\n  acknowledged: loudly\n")
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    f = "journal/a.yaml"
+    error_at(errors, f, text, "date", kind="field", says=("needs one act",))
+    error_at(errors, f, text, "recieved", kind="field", says=("did you mean 'received'",))
+    error_at(errors, f, text, "pryia", kind="person", says=("did you mean 'priya'",))
+    error_at(errors, f, text, "huge", kind="value", says=("'size'",))
+    error_at(errors, f, text, "loudly", kind="value", says=("'acknowledged'",))
+    assert len(errors) == 5
+
+
+def test_an_entry_with_two_acts_still_has_its_other_problems_reported(tmp_path):
+    text = "- date: 2026-02-30\n  with: pryia\n  gave: Reviewed the deck\n  asked: Her feedback\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    error_at(errors, "journal/a.yaml", text, "asked", kind="field", says=("gave and asked",))
+    error_at(errors, "journal/a.yaml", text, "2026-02-30", kind="value", says=("'date' must be a date",))
+    error_at(errors, "journal/a.yaml", text, "pryia", kind="person", says=("unknown person",))
+    assert len(errors) == 3
+
+
 def test_two_acts(tmp_path):
     text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  asked: Her feedback\n"
     one_error(tmp_path, text, "asked", kind="field", says=("gave and asked",))
@@ -311,6 +334,20 @@ def test_people_yaml_other_problems(tmp_path):
     error_at(errors, f, people, "priya", nth=2, kind="field", says=("listed twice",))
     error_at(errors, f, people, "jo:", kind="value", says=("name and level",), offset=3)  # the empty value
     assert len(errors) == 5
+
+
+def test_a_person_listed_with_errors_is_reported_once_not_at_every_entry(tmp_path):
+    # a typo in sam's level is one error at people.yaml, not also "unknown person 'sam'" wherever
+    # sam is mentioned; a real unknown id is still reported
+    people = "priya: {name: Priya Shah, level: peer}\nsam: {name: Sam Okafor, level: senoir}\njo: \n"
+    entries = ("- {date: 2026-11-02, with: sam, gave: A}\n- {date: 2026-11-03, with: [priya, sam], asked: B}\n"
+               "- {date: 2026-11-04, with: jo, thanked: C}\n- {date: 2026-11-05, with: samm, gave: D}\n")
+    errors = errors_of(tmp_path, {"journal/people.yaml": people, "journal/a.yaml": entries}, people=None)
+    error_at(errors, "journal/people.yaml", people, "senoir", kind="value", says=("did you mean 'senior'",))
+    error_at(errors, "journal/people.yaml", people, "jo:", kind="value", says=("name and level",), offset=3)
+    e = error_at(errors, "journal/a.yaml", entries, "samm", kind="person", says=("unknown person 'samm'",))
+    assert "did you mean 'sam'" in e["message"]
+    assert len(errors) == 3, errors
 
 
 def test_people_yaml_must_be_a_mapping(tmp_path):
