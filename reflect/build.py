@@ -259,7 +259,7 @@ class Site:
             weeks = self.rhythm_weeks(n.id, report.end)
             summary = charts.rhythm_summary(weeks)
             rhythms.append((n.id, n.name, charts.rhythm_strip(weeks, f"Weekly exchanges with {n.name}",
-                                                             f"rhythm-{n.id}", unit="exchanges",
+                                                             f"rhythm-{n.id}", unit="exchange",
                                                              tooltips=not print_, summary=summary),
                             summary))
         cfg = self.config
@@ -631,7 +631,7 @@ def _person_page(site: Site, pid: str, as_of: dt.date) -> bytes:
                                  f"Invested per month with {page.name}", "monthly")
     weekly = list(page.weekly)
     summary = charts.rhythm_summary(weekly)
-    rhythm = charts.rhythm_strip(weekly, f"Weekly exchanges with {page.name}", "rhythm", unit="exchanges",
+    rhythm = charts.rhythm_strip(weekly, f"Weekly exchanges with {page.name}", "rhythm", unit="exchange",
                                  summary=summary)
     return site.render("person.html", f"people/{pid}.html", "people", page.name, as_of, person=page,
                        charts=dict(monthly=monthly, rhythm=rhythm), rhythm_summary=summary).encode()

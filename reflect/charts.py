@@ -472,7 +472,7 @@ def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
 
     Four shades: none, 1, 2-3, 4+ (`thresholds`), darker = more; each week
     with exchanges is a `<rect>` with its own `<title>` ("2026-W12: 3
-    exchanges"), the empty weeks are one `<path>` (a tooltip saying "0" on
+    exchanges", "2026-W13: 1 exchange": `unit` is the singular noun), the empty weeks are one `<path>` (a tooltip saying "0" on
     every blank square tripled the size of a week page).  The chart title
     carries `rhythm_summary(weeks)`, which the caller can also show as the
     text alternative.  Rows wrap every 53 weeks.  `tooltips=False` (paper:
@@ -503,11 +503,12 @@ def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
         body.append(f'<path class="rhythm lvl-{lvl}" d="{"".join(shapes[lvl])}" fill="{RAMP[lvl]}" '
                     f'stroke="{"#8C8C8C" if lvl == 0 else RAMP[lvl]}" stroke-width="0.75"/>')
     if tooltips:
+        many = unit + "s"
         square = [f'" width="{sz}" height="{sz}" rx="1.5" fill="{RAMP[lvl]}" '
                   f'stroke="{RAMP[lvl]}" stroke-width="0.75"><title>' for lvl in range(4)]
         for (week, _), c, lvl, (x, y) in zip(weeks, counts, levels, pos):
             if lvl:
-                tip = _e(f"{week}: {c} {unit}".strip())
+                tip = _e(f"{week}: {c} {unit if c == 1 else many}" if unit else f"{week}: {c}")
                 body.append(f'<rect class="rhythm lvl-{lvl}" x="{x}" y="{y}{square[lvl]}{tip}</title></rect>')
     ty = h - 3
     body += [_text(1, ty, str(weeks[0][0]), 9, "start", "chart-text chart-muted", MUTED),

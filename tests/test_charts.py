@@ -209,11 +209,12 @@ def test_balance_bars_put_invested_right_and_taken_left() -> None:
 
 def test_rhythm_strip_levels_titles_and_summary() -> None:
     weeks = [(f"2026-W{w:02d}", c) for w, c in zip(range(1, 53), [0, 1, 2, 3, 4, 9] * 9)]
-    root = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchanges"))
+    root = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchange"))
     squares = [r for r in root.iter(SVG + "rect")]
     assert len(squares) == 43                      # one per active week, each with its tooltip
     assert {r.get("class") for r in squares} == {"rhythm lvl-1", "rhythm lvl-2", "rhythm lvl-3"}
     assert squares[2].find(SVG + "title").text == "2026-W04: 3 exchanges"
+    assert squares[0].find(SVG + "title").text == "2026-W02: 1 exchange"    # not "1 exchanges"
     assert squares[2].get("class") == "rhythm lvl-2"
     (empty,) = root.iter(SVG + "path")             # the 9 empty weeks: one path, no tooltips
     assert empty.get("class") == "rhythm lvl-0" and empty.get("d").count("M") == 9
@@ -228,8 +229,8 @@ def test_rhythm_strip_levels_titles_and_summary() -> None:
 
 def test_rhythm_strip_for_paper_draws_the_same_squares_as_one_path_per_shade() -> None:
     weeks = [(f"2026-W{w:02d}", c) for w, c in zip(range(1, 53), [0, 1, 2, 3, 4, 9] * 9)]
-    screen = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchanges"))
-    paper = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchanges", tooltips=False))
+    screen = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchange"))
+    paper = parse(charts.rhythm_strip(weeks, "Weeks with Li", "r", unit="exchange", tooltips=False))
     assert not list(paper.iter(SVG + "rect"))
     paths = {p.get("class"): p for p in paper.iter(SVG + "path")}
     assert sorted(paths) == ["rhythm lvl-0", "rhythm lvl-1", "rhythm lvl-2", "rhythm lvl-3"]
