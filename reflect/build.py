@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from reflect import __version__
-from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today
+from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
 from reflect.console import Console, plural
 from reflect.errors import UsageError
 
@@ -839,18 +839,6 @@ def cmd_build(args, con: Console) -> int:
     return EXIT_OK
 
 
-def parse_week(text: str) -> str:
-    from reflect.model import ISO_WEEK, parse_week as iso
-
-    week = iso(text)
-    if week is None:
-        m = ISO_WEEK.match(text.strip())
-        if not m:
-            raise UsageError(f"'{text}' is not a week like 2026-W48")
-        raise UsageError(f"'{text}': {m.group(1)} has no week {int(m.group(2))}")
-    return week
-
-
 def cmd_report(args, con: Console) -> int:
     """One week's PDF, without building the site."""
     started = time.perf_counter()
@@ -896,7 +884,7 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
 
     cfg = project.config
     as_of = today(args)
-    week = parse_week(args.week) if args.week else week_of(as_of, cfg.week_start)
+    week = week_arg(args.week) if args.week else week_of(as_of, cfg.week_start)
     start, _ = week_bounds(week, cfg.week_start)
     if start > as_of:
         raise UsageError(f"{week} starts after {as_of.isoformat()} (--as-of); a report looks back, not ahead")

@@ -382,7 +382,8 @@ def _week(c, node) -> str | None:
     v = node.value if isinstance(node, YScalar) else ""
     if ISO_WEEK.match(v) and parse_week(v):
         return v
-    c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))}, got '{v or '…'}'")
+    c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))} between "
+                         f"{DATE_MIN.year} and {DATE_MAX.year}, got '{v or '…'}'")
     return None
 
 

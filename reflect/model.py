@@ -144,9 +144,10 @@ ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 def parse_week(text: str) -> str | None:
-    """'2026-W48' if `text` names a real ISO week (surrounding blanks allowed), else None."""
+    """'2026-W48' if `text` names a real ISO week of the years the journal accepts (DATE_MIN to
+    DATE_MAX; surrounding blanks allowed), else None."""
     m = ISO_WEEK.match(text.strip())
-    if not m:
+    if not m or not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
         return None
     try:
         dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import textwrap
 
-from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today
+from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
 from reflect.console import Console, plural
-from reflect.errors import UsageError
 from reflect.ledger import is_ask, is_give
-from reflect.model import Act, Severity, parse_week
+from reflect.model import Act, Severity
 from reflect.report import week_bounds, week_of, week_report
 
 WIDTH = 80
@@ -101,9 +100,7 @@ def cmd_week(args, con: Console) -> int:
     if project is None:
         return EXIT_FAIL
     as_of = today(args)
-    week = parse_week(args.week) if args.week else week_of(as_of, project.config.week_start)
-    if week is None:
-        raise UsageError(f"'{args.week}' is not an ISO week like 2026-W48")
+    week = week_arg(args.week) if args.week else week_of(as_of, project.config.week_start)
     start, end = week_bounds(week, project.config.week_start)
     r = week_report(project, week, as_of)
     out = con.print

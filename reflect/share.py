@@ -23,12 +23,12 @@ import html as htmllib
 import re
 from pathlib import Path
 
-from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today
+from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
 from reflect.config import SECTIONS, ShareProfile
 from reflect.console import Console, plural
 from reflect.errors import UsageError, suggest
 from reflect.ledger import Ledger
-from reflect.model import Journal, parse_week
+from reflect.model import Journal
 from reflect.project import Project
 
 SECTION_IDS = {"numbers": "numbers", "questions": "questions", "network": "network", "homework": "relationships",
@@ -76,15 +76,10 @@ class Manifest:
 def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
     from reflect.report import week_bounds, week_of
 
-    def check(w: str) -> str:
-        if parse_week(w):
-            return w.strip()
-        raise UsageError(f"'{w}' is not an ISO week like 2026-W48")
-
     if args.weeks:
         if ".." not in args.weeks:
             raise UsageError("--weeks takes a range like 2026-W45..2026-W48")
-        a, b = (check(x) for x in args.weeks.split("..", 1))
+        a, b = (week_arg(x) for x in args.weeks.split("..", 1))
         start, _ = week_bounds(a, week_start)
         end, _ = week_bounds(b, week_start)
         if end < start:
@@ -97,7 +92,7 @@ def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
             raise UsageError(f"--weeks {args.weeks}: at most {MAX_WEEKS} weeks in one share")
         return weeks
     if args.week:
-        return [check(args.week)]
+        return [week_arg(args.week)]
     return [week_of(as_of, week_start)]
 
 

@@ -291,9 +291,23 @@ def test_no_pdf_works_without_weasyprint(tmp_path: Path):
 
 def test_report_rejects_bad_weeks(tmp_path: Path):
     project = copy_example(tmp_path / "p")
-    for week, words in (("2026-48", "not a week"), ("2026-W54", "has no week"), ("2027-W10", "starts after")):
+    for week, words in (("2026-48", "not an ISO week"), ("2026-W54", "has no week"), ("2027-W10", "starts after")):
         code, _, err = run_cli(["report", week, "--project", project, "--as-of", AS_OF, "-o", tmp_path / "x.pdf"])
         assert code == 2 and words in err, err
+
+
+@pytest.mark.parametrize("command", [["report", "-o", "x.pdf"], ["week"], ["share", "--html", "-o", "s.html"]])
+def test_a_week_outside_the_journals_years_is_a_usage_error_not_a_crash(tmp_path: Path, command):
+    project = copy_example(tmp_path / "p")
+    for week in ("0001-W01", "9999-W52"):
+        args = [command[0], week, *command[1:], "--project", project, "--as-of", AS_OF]
+        code, _, err = run_cli([tmp_path / a if str(a).endswith((".pdf", ".html")) else a for a in args])
+        assert code == 2, err
+        assert f"'{week}': choose a week between 1900 and 2999" in err and "internal error" not in err
+    if command[0] == "share":
+        code, _, err = run_cli(["share", "--weeks", "2026-W40..9999-W52", "--html", "-o", tmp_path / "s.html",
+                                "--project", project, "--as-of", AS_OF])
+        assert code == 2 and "choose a week between" in err, err
 
 
 def test_doctor_lists_the_libraries():

@@ -391,7 +391,7 @@ def test_markdown_entries_list_with_a_stray_key(tmp_path):
     one_error(tmp_path, text, "entires", kind="field", file="journal/a.md", says=("next to 'entries'",))
 
 
-@pytest.mark.parametrize("week", ["2026-W60", "2025-W53", "2026-48", "W48", "2026-W00"])
+@pytest.mark.parametrize("week", ["2026-W60", "2025-W53", "2026-48", "W48", "2026-W00", "0001-W01", "9999-W52"])
 def test_reflection_with_a_bad_week(tmp_path, week):
     text = f"---\nweek: {week}\n---\nA good week.\n"
     one_error(tmp_path, text, week, kind="value", file="journal/reflections/r.md", says=("ISO week",))

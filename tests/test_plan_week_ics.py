@@ -86,7 +86,7 @@ def test_week_fits_80_columns_and_has_every_part(tmp_path):
 def test_week_rejects_a_bad_week(tmp_path):
     root = _project(tmp_path, LOPSIDED)
     code, _, err = _run(["week", "2026-W99", "--project", str(root), "--as-of", "2026-11-25"])
-    assert code == 2 and "ISO week" in err
+    assert code == 2 and "2026 has no week 99" in err
 
 
 def test_ics_holds_planned_acts_and_open_promises(tmp_path):
