@@ -438,8 +438,10 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
             bad |= b is None
             kw[flag] = bool(b)
     if "tags" in fields:
+        # `tags: private, advice` is two tags, as `reflect add --tags private,advice` writes them:
+        # read as one tag "private, advice" it would let a private entry into a shared report
         t = c.words(fields["tags"][1], "tags")
-        kw["tags"] = t or ()
+        kw["tags"] = tuple(dict.fromkeys(w.strip() for tag in t or () for w in tag.split(",") if w.strip()))
     note = ""
     if "note" in fields:
         note = c.text(fields["note"][1], "note") or ""

@@ -98,7 +98,8 @@ class Entry(NamedTuple):
 
     @property
     def private(self) -> bool:
-        return "private" in self.tags
+        """Tagged `private` (in any case: `Private` keeps an entry out of a share just as well)."""
+        return "private" in self.tags or any(t.casefold() == "private" for t in self.tags)
 
     @property
     def helped(self) -> bool:

@@ -75,6 +75,16 @@ def test_unknown_field_with_did_you_mean(tmp_path):
     one_error(tmp_path, text, "sise", kind="field", says=("unknown field 'sise'", "did you mean 'size'"))
 
 
+def test_tags_written_as_one_line_with_commas_are_separate_tags(tmp_path):
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml":
+                                   "- date: 2026-11-02\n  with: priya\n  gave: A\n  tags: private, advice\n"
+                                   "- {date: 2026-11-03, with: priya, gave: B, tags: ['pricing,q1', pricing]}\n"
+                                   "- {date: 2026-11-04, with: priya, gave: C, tags: advice}\n"})
+    entries = load_project(root).journal.entries
+    assert [e.tags for e in entries] == [("private", "advice"), ("pricing", "q1"), ("advice",)]
+    assert [e.private for e in entries] == [True, False, False]
+
+
 def test_missing_act(tmp_path):
     text = "- date: 2026-11-02\n  with: priya\n  tags: [advice]\n"
     # the entry itself is at fault: it starts at its first key

@@ -129,6 +129,20 @@ def test_html_share_has_no_real_names_private_entries_or_paths(tmp_path):
 
 
 @pytest.mark.pdf
+@pytest.mark.parametrize("tags", ["private, advice", "Private", "[advice, PRIVATE]", "advice,private"])
+def test_an_entry_tagged_private_in_any_spelling_stays_out_of_a_share(tmp_path, tags):
+    # `tags: private, advice` is two tags (as `reflect add --tags private,advice` writes them), and
+    # `Private` is private: read otherwise, the entry would travel into the shared report
+    root = _project(tmp_path)
+    with (root / "journal" / "2026-11.yaml").open("a") as f:
+        f.write(f"- date: 2026-11-26\n  with: jo\n  gave: The confidential reorg memo\n  tags: {tags}\n")
+    out = tmp_path / "share.html"
+    code, stdout, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "-o", str(out)])
+    assert code == 0, err
+    assert "confidential reorg" not in _text_of_html(out)
+    assert "entries: 2 included, 1 withheld as private" in stdout
+
+
 def test_pdf_share_text_and_metadata_carry_no_names(tmp_path):
     try:
         import weasyprint  # noqa: F401
