@@ -70,6 +70,7 @@ class Config:
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     share: Mapping[str, ShareProfile] = field(default_factory=lambda: {"coach": ShareProfile()})
     source: Source = Source(CONFIG_NAME)
+    journal_source: Source | None = field(default=None, compare=False)   # where reflect.yaml sets `journal:`
 
     @property
     def journal_dir(self) -> Path:
@@ -145,6 +146,8 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
         result = handler(val)
         if result is not None:
             values[k if k != "default_rhythm" else "default_rhythm_days"] = result
+            if k == "journal":
+                values["journal_source"] = Source(CONFIG_NAME, val.line, val.col)
     return Config(root=root, **values), diags
 
 

@@ -441,7 +441,7 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
         # `tags: private, advice` is two tags, as `reflect add --tags private,advice` writes them:
         # read as one tag "private, advice" it would let a private entry into a shared report
         t = c.words(fields["tags"][1], "tags")
-        kw["tags"] = tuple(dict.fromkeys(w.strip() for tag in t or () for w in tag.split(",") if w.strip()))
+        kw["tags"] = tuple(w.strip() for tag in t or () for w in tag.split(",") if w.strip())
     note = ""
     if "note" in fields:
         note = c.text(fields["note"][1], "note") or ""

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from reflect.config import Config, load_config
-from reflect.errors import Diagnostic
+from reflect.config import CONFIG_NAME, Config, load_config
+from reflect.errors import Diagnostic, Source
 from reflect.ledger import Ledger
 from reflect.loader import load_journal
 from reflect.model import Journal
@@ -34,8 +34,29 @@ def load_project(root: Path, use_cache: bool = True, while_parsing=None) -> Proj
 
     config, cdiags = load_config(root, CATALOG)
     journal, jdiags = load_journal(config, use_cache=use_cache, while_parsing=while_parsing)
+    if not config.journal_dir.is_dir() and not cdiags:
+        jdiags.append(missing_journal(config))
     ledger = Ledger(journal, config)
     return Project(config, journal, ledger, tuple(sorted(cdiags + jdiags)))
+
+
+def missing_journal(config) -> Diagnostic:
+    """The error for a journal folder that is not there: a typo in `journal:`, or a folder renamed
+    or not made yet.  (`reflect add` still starts a journal in a project that has none.)"""
+    from reflect.errors import suggest
+
+    folder, root = config.journal_dir, config.root
+    parent = folder.parent
+    near = sorted(p.relative_to(root).as_posix() for p in parent.iterdir()
+                  if p.is_dir() and not p.name.startswith(".")) if parent.is_dir() else []
+    name = Path(config.journal).as_posix()
+    hint = suggest(name, near) or next((f" (did you mean '{p}'?)" for p in near
+                                        if (root / p / "people.yaml").is_file()), "")
+    if config.journal_source is not None:
+        return Diagnostic(config.journal_source, "config", f"the journal folder '{name}' does not exist{hint}")
+    return Diagnostic(Source(CONFIG_NAME, 1, 1), "config",
+                      f"there is no '{name}' folder next to reflect.yaml{hint}: start the journal with "
+                      "'reflect add', or set 'journal:' to the folder that holds it")
 
 
 def findings(project: Project, as_of: dt.date):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, check_json, make_project, run_cli
+from conftest import REPO_ROOT, check_json, make_project, position_of, run_cli
 from reflect.console import Console
 from reflect.rules import ALL_RULES
 
@@ -79,6 +79,35 @@ def test_project_without_a_journal_is_a_usage_error(tmp_path):
     assert code == 2 and "no journal found" in err and out == ""
     code, out, err = run_cli(["check", "--project", str(tmp_path / "missing")])
     assert code == 2 and "no such folder" in err
+
+
+def test_a_journal_folder_that_is_not_there_is_an_error_not_an_empty_valid_journal(example, tmp_path):
+    # a typo in `journal:`: reported where it is written, with the folder it should have named
+    cfg = example / "reflect.yaml"
+    text = cfg.read_text().replace("journal: journal ", "journal: jornal  ")
+    cfg.write_text(text)
+    code, doc, _ = check_json(example)
+    assert code == 1 and doc["findings"] == []
+    (e,) = doc["errors"]
+    assert (e["file"], e["line"], e["column"]) == ("reflect.yaml", *position_of(text, "jornal"))
+    assert "'jornal' does not exist (did you mean 'journal'?)" in e["message"]
+    # no `journal:` setting and the folder renamed: the folder that holds a people.yaml is named
+    cfg.write_text(text.replace("journal: jornal", ""))
+    (example / "journal").rename(example / "old-notes")
+    code, out, err = check(example)
+    assert code == 1 and "no 'journal' folder next to reflect.yaml (did you mean 'old-notes'?)" in out + err
+    for argv in (["build", "--no-pdf", "--out", tmp_path / "site"], ["report", "-o", tmp_path / "r.pdf"]):
+        code, _, err = run_cli([*argv, "--project", example, "--as-of", AS_OF])
+        assert code == 1 and "no 'journal' folder" in err, err
+    assert not (tmp_path / "site").exists() and not (tmp_path / "r.pdf").exists()
+
+
+def test_reflect_add_still_starts_a_journal_in_a_project_without_one(tmp_path):
+    (tmp_path / "reflect.yaml").write_text("owner: Ada\n")
+    code, out, err = run_cli(["add", "gave", "priya", "Reviewed her deck", "--new-person", "Priya Shah",
+                              "--level", "peer", "--project", tmp_path, "--as-of", AS_OF])
+    assert code == 0, err
+    assert check(tmp_path)[0] == 0
 
 
 def test_no_project_here_or_above_is_a_usage_error(tmp_path):

