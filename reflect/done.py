@@ -16,7 +16,7 @@ from reflect.console import plural
 from reflect.errors import UsageError, suggest
 from reflect.journal_write import AddError, commit, entries_in, facts, load_valid, report, writing
 from reflect.model import Act, Entry, Journal, week_bounds, week_of
-from reflect.source import parse_text
+from reflect.source import is_markdown, parse_text
 from reflect.yamltext import Editor, find_map
 
 # --------------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def mark_done(root: Path, item: str, when: dt.date | None, as_of: dt.date) -> tu
         raw = path.read_bytes()
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
-        node = find_map(parse_text(text, path.suffix == ".md").root, entry.source.line, entry.source.col)
+        node = find_map(parse_text(text, is_markdown(path.name)).root, entry.source.line, entry.source.col)
         if node is None:
             raise AddError(f"{entry.id}: could not find the entry in the file (was it edited just now?)")
         pairs = {k.value: (k, v) for k, v in node.pairs}

@@ -20,7 +20,7 @@ from reflect.errors import Diagnostic, Source, suggest
 from reflect.model import (DATE_MAX, DATE_MIN, ISO_WEEK, Act, Alignment, Entry, Journal, Level,  # noqa: F401
                            Outcome, Person, Reflection, Size, iso_week, parse_week)
 from reflect import filecache
-from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, parse_bytes, read_bytes
+from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, is_markdown, parse_bytes, read_bytes
 
 PEOPLE_FILE = "people.yaml"
 ACTS = tuple(a.value for a in Act)
@@ -194,7 +194,7 @@ def load_journal(config: Config, use_cache: bool = True,
 def _validate_one(rel: str, kind: str, data: bytes, people: dict) -> bytes:
     """Parse and validate one file; the result in the cache's compact form."""
     es, refl, coa, ds = [], [], [], []
-    _load_file(rel, parse_bytes(data, rel.endswith(".md")), people, kind, es, refl, coa, ds)
+    _load_file(rel, parse_bytes(data, is_markdown(rel)), people, kind, es, refl, coa, ds)
     return filecache.encode(es, refl + coa, ds)
 
 

@@ -207,18 +207,24 @@ def read_bytes(path: Path) -> tuple[bytes | None, str]:
 def parse_file(path: Path) -> ParsedFile:
     data, why = read_bytes(path)
     if data is None:
-        return ParsedFile(None, "", 1, ((1, 1, "file", why),), path.suffix == ".md")
-    return parse_bytes(data, path.suffix == ".md")
+        return ParsedFile(None, "", 1, ((1, 1, "file", why),), is_markdown(path.name))
+    return parse_bytes(data, is_markdown(path.name))
+
+
+def is_markdown(name: str) -> bool:
+    """A Markdown journal file (`.md`, in any case), as opposed to a YAML one."""
+    return name.lower().endswith(".md")
 
 
 def discover(folder: Path) -> list[Path]:
-    """Every journal file below `folder`, hidden files and folders skipped, sorted."""
+    """Every journal file below `folder` (`.yaml`, `.yml`, `.md`, in any case: `NOTES.MD` is not
+    skipped without a word), hidden files and folders skipped, sorted."""
     found: list[Path] = []
     if not folder.is_dir():
         return found
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         for name in filenames:
-            if not name.startswith(".") and name.endswith(JOURNAL_SUFFIXES):
+            if not name.startswith(".") and name.lower().endswith(JOURNAL_SUFFIXES):
                 found.append(Path(dirpath) / name)
     return sorted(found)

@@ -373,6 +373,19 @@ def test_entries_without_people_yaml(tmp_path):
 # --- Markdown, reflections, coach notes ---------------------------------------------------------
 
 
+def test_journal_files_with_upper_case_extensions_are_read_not_skipped(tmp_path):
+    # a file that is silently skipped would drop its entries (and its mistakes) from every report
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE,
+                                   "journal/2026/11.YAML": "- {date: 2026-11-02, with: priya, gave: A}\n",
+                                   "journal/2026/12.Yml": "- {date: 2026-12-01, with: sam, gave: B}\n",
+                                   "journal/2026/all-hands.MD": "---\ndate: 2026-11-18\nwith: sam\nthanked: C\n---\nBody\n"})
+    project = load_project(root)
+    assert project.diagnostics == ()
+    assert [(e.what, e.note) for e in project.journal.entries] == [("A", ""), ("C", "Body"), ("B", "")]
+    errors = errors_of(tmp_path / "bad", {"journal/2026/11.YAML": "- {date: 2026-11-02, with: pryia, gave: A}\n"})
+    assert [e["file"] for e in errors] == ["journal/2026/11.YAML"]
+
+
 def test_markdown_without_front_matter(tmp_path):
     one_error(tmp_path, "# All-hands\n\nI thanked the platform team.\n", "#", kind="file",
               file="journal/2026/2026-11-18-all-hands.md", says=("front matter",))
