@@ -174,10 +174,7 @@ def load_journal(config: Config, use_cache: bool = True,
             diags.extend(ds)
         if cache:
             filecache.prune(cache, used)
-        if not has_people and (entries or any(d.kind == "person" for d in diags)):
-            diags.append(Diagnostic(Source(_rel(people_path, root), 1, 1), "file",
-                                    "people.yaml is missing: list everyone your entries mention "
-                                    "(id: {name: ..., level: senior|peer|junior|external})"))
+        _people_file_problems(_rel(people_path, root), has_people, people, entries, diags)
         _check_weeks(reflections, diags, "reflection")
         _check_weeks(coach, diags, "coach notes")
     finally:
@@ -189,6 +186,31 @@ def load_journal(config: Config, use_cache: bool = True,
     diags.sort()
     return Journal(people={pid: p for pid, p in sorted(people.items()) if p is not None}, entries=tuple(entries),
                    reflections=tuple(reflections), coach_notes=tuple(coach)), diags
+
+
+_UNKNOWN_PERSON = re.compile(r"unknown person '([^']*)'")
+
+
+def _people_file_problems(rel: str, has_people: bool, people: dict, entries: list, diags: list) -> None:
+    """When people.yaml is missing, empty or unreadable as a whole, say so once, naming the ids the
+    entries use, instead of an "unknown person" error at every mention of everyone."""
+    if has_people and people:
+        return              # read: its own errors (if any) are per person, and mentions are checked
+    own = [d for d in diags if d.source.path == rel]
+    mentioned = sorted({m.group(1) for d in diags if d.kind == "person"
+                        for m in [_UNKNOWN_PERSON.match(d.message)] if m})
+    if not has_people and not mentioned and not entries:
+        return              # no entries yet (only reflections): nobody to list
+    diags[:] = [d for d in diags if d.kind != "person"]
+    shown = ", ".join(mentioned[:12]) + (f" and {len(mentioned) - 12} more" if len(mentioned) > 12 else "")
+    who = f": your entries mention {shown}" if mentioned else ""
+    how = "; add each one as  id: {name: ..., level: senior|peer|junior|external}"
+    if not has_people:
+        diags.append(Diagnostic(Source(rel, 1, 1), "file", f"people.yaml is missing{who}{how}"))
+    elif not own:       # read, but lists nobody (empty, or only comments)
+        diags.append(Diagnostic(Source(rel, 1, 1), "file", f"people.yaml lists nobody{who}{how}"))
+    elif mentioned:     # unreadable as a whole: its error is reported; the people it should hold are named
+        diags.append(Diagnostic(Source(rel, 1, 1), "file", f"people.yaml could not be read, so nobody is known yet{who}"))
 
 
 def _validate_one(rel: str, kind: str, data: bytes, people: dict) -> bytes:
@@ -266,6 +288,8 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
         seen.add(pid)
         if not PERSON_ID.match(pid):
             c.err(key, "value", f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{_slug(pid)}'")
+            if PERSON_ID.match(_slug(pid)):
+                people.setdefault(_slug(pid), None)   # entries that already use the slug wait for the fix
             continue
         if not isinstance(val, YMap):
             c.err(val, "value", f"person '{pid}' needs a mapping with at least name and level")

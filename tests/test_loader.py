@@ -360,6 +360,32 @@ def test_a_person_listed_with_errors_is_reported_once_not_at_every_entry(tmp_pat
     assert len(errors) == 3, errors
 
 
+ENTRIES = "- {date: 2026-11-02, with: priya, gave: A}\n- {date: 2026-11-03, with: [sam, priya], asked: B}\n"
+
+
+@pytest.mark.parametrize("people, says", [
+    (None, "people.yaml is missing: your entries mention priya, sam;"),
+    ("", "people.yaml lists nobody: your entries mention priya, sam;"),
+    ("# to do\n", "people.yaml lists nobody: your entries mention priya, sam;"),
+    ("priya: {name: 'Priya\n", "could not be read, so nobody is known yet: your entries mention priya, sam"),
+    ("- priya\n- sam\n", "could not be read, so nobody is known yet: your entries mention priya, sam"),
+    (b"# caf\xe9\npriya: {name: Priya Shah, level: peer}\n", "could not be read"),
+])
+def test_a_people_yaml_that_cannot_be_used_is_one_problem_not_one_per_mention(tmp_path, people, says):
+    files = {"journal/a.yaml": ENTRIES} if people is None else {"journal/a.yaml": ENTRIES, "journal/people.yaml": people}
+    errors = errors_of(tmp_path, files, people=None)
+    assert not [e for e in errors if e["file"] == "journal/a.yaml"], errors   # no "unknown person" per mention
+    assert any(says in e["message"] and (e["line"], e["column"]) == (1, 1) for e in errors), errors
+    assert all(e["file"] == "journal/people.yaml" for e in errors)
+
+
+def test_a_person_id_in_capitals_is_one_error_not_an_unknown_person_at_every_mention(tmp_path):
+    people = "Priya: {name: Priya Shah, level: peer}\nsam: {name: Sam Okafor, level: senior}\n"
+    errors = errors_of(tmp_path, {"journal/people.yaml": people, "journal/a.yaml": ENTRIES}, people=None)
+    (e,) = errors
+    error_at(errors, "journal/people.yaml", people, "Priya", kind="value", says=("lower-case slug", "'priya'"))
+
+
 def test_people_yaml_must_be_a_mapping(tmp_path):
     one_error(tmp_path, "- priya\n- sam\n", "- priya", kind="file", file="journal/people.yaml", people=None,
               says=("map each person's id",))
