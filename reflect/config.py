@@ -88,12 +88,13 @@ class Config:
         return any(a.contains(d) for a in self.away)
 
     def away_days(self, start: dt.date, end: dt.date) -> int:
-        """Days in [start, end] that fall in an away period."""
-        days = 0
-        for a in self.away:
-            lo, hi = max(a.start, start), min(a.end, end)
+        """Days in [start, end] that fall in an away period (a day in two overlapping periods once)."""
+        days, counted = 0, start - dt.timedelta(days=1)   # the last day counted so far
+        for a in sorted(self.away, key=lambda a: a.start) if len(self.away) > 1 else self.away:
+            lo, hi = max(a.start, start, counted + dt.timedelta(days=1)), min(a.end, end)
             if lo <= hi:
                 days += (hi - lo).days + 1
+                counted = hi
         return days
 
 

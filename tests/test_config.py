@@ -194,3 +194,32 @@ def test_window_weeks_changes_the_balances(tmp_path):
     _, doc, _ = check_json(make_project(tmp_path, files))
     # two weeks ending 2026-11-27 start on 2026-11-14: the 11-02 give is out
     assert {b["person"]: b["invested"] for b in doc["balances"]} == {"sam": 9}
+
+
+def test_away_days_count_a_day_in_overlapping_periods_once(tmp_path):
+    d = dt.date
+    cfg = Config(root=tmp_path, away=(Away(d(2026, 10, 12), d(2026, 10, 16)), Away(d(2026, 10, 14), d(2026, 10, 20)),
+                                      Away(d(2026, 10, 15), d(2026, 10, 15)), Away(d(2026, 11, 2), d(2026, 11, 3))))
+    assert cfg.away_days(d(2026, 10, 1), d(2026, 11, 30)) == 9 + 2          # Oct 12-20 and Nov 2-3
+    assert cfg.away_days(d(2026, 10, 18), d(2026, 11, 2)) == 3 + 1          # Oct 18-20 and Nov 2
+    # the same as counting day by day, for every window over those weeks
+    days = [d(2026, 10, 1) + dt.timedelta(days=i) for i in range(40)]
+    for i, start in enumerate(days):
+        for end in days[i:]:
+            by_day = sum(1 for k in range((end - start).days + 1) if cfg.is_away(start + dt.timedelta(days=k)))
+            assert cfg.away_days(start, end) == by_day
+
+
+def test_overlapping_away_periods_do_not_shorten_a_quiet_spell_twice(tmp_path):
+    people = "jo: {name: Jo Park, level: peer, rhythm: 2 weeks}\n"
+    entries = "- {date: 2026-09-01, with: jo, gave: A}\n- {date: 2026-09-08, with: jo, asked: B, outcome: helped}\n"
+    config = "away:\n  - {from: 2026-10-12, to: 2026-10-16}\n  - {from: 2026-10-14, to: 2026-10-20}\n"
+    root = make_project(tmp_path, {"journal/people.yaml": people, "journal/a.yaml": entries, "reflect.yaml": config})
+    code, doc, err = check_json(root)
+    (fading,) = [f for f in doc["findings"] if f["rule"] == "fading-relationship"]
+    quiet = (dt.date(2026, 11, 27) - dt.date(2026, 9, 8)).days - 9
+    assert f"{quiet} days quiet (not counting 9 days away)" in json_text(fading), fading
+
+
+def json_text(finding: dict) -> str:
+    return " ".join(str(v) for v in finding.values())
