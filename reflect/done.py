@@ -138,6 +138,9 @@ def cmd_done(args, con) -> int:
             return report(con, exc)
         _print_list(con, project.journal, as_of, project.config.week_start)
         return EXIT_OK
+    if args.date and args.date > as_of:
+        raise UsageError(f"--date {args.date.isoformat()} is after {as_of.isoformat()} (today, or --as-of): "
+                         "mark something done once it has happened")
     try:
         entry, what = mark_done(root, args.item, args.date, as_of)
     except AddError as exc:

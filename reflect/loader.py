@@ -48,8 +48,9 @@ class _Collector:
     def err(self, node, kind: str, msg: str) -> None:
         self.diags.append(Diagnostic(self.src(node), kind, msg))
 
-    def text(self, node, field: str) -> str | None:
-        if isinstance(node, YScalar) and node.tag != "null":
+    def text(self, node, field: str, blank_ok: bool = False) -> str | None:
+        """A scalar's text; `''` or only spaces is as empty as no value at all, unless `blank_ok`."""
+        if isinstance(node, YScalar) and node.tag != "null" and (blank_ok or node.value.strip()):
             return node.value
         if isinstance(node, YScalar):
             self.err(node, "value", f"'{field}' is empty")
@@ -315,7 +316,7 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
             continue
         kw: dict = {}
         if "team" in fields:
-            kw["team"] = c.text(fields["team"][1], "team") or ""
+            kw["team"] = c.text(fields["team"][1], "team", blank_ok=True) or ""
         if "alignment" in fields:
             a = c.choice(fields["alignment"][1], "alignment", tuple(x.value for x in Alignment))
             if a:
@@ -330,7 +331,7 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
         if "aliases" in fields:
             kw["aliases"] = c.words(fields["aliases"][1], "aliases") or ()
         if "note" in fields:
-            kw["note"] = c.text(fields["note"][1], "note") or ""
+            kw["note"] = c.text(fields["note"][1], "note", blank_ok=True) or ""
         people[pid] = Person(id=pid, name=name, level=Level(level), source=c.src(key), **kw)
     return people
 
@@ -468,7 +469,7 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
         kw["tags"] = tuple(w.strip() for tag in t or () for w in tag.split(",") if w.strip())
     note = ""
     if "note" in fields:
-        note = c.text(fields["note"][1], "note") or ""
+        note = c.text(fields["note"][1], "note", blank_ok=True) or ""
         if body:
             c.err(fields["note"][0], "field", "this entry has both a 'note' field and a Markdown body: keep one")
     kw["note"] = note or body
@@ -489,11 +490,10 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
             c.err(fields["acknowledged"][0], "field", "'acknowledged' on an ask needs 'outcome: helped'")
             bad = True
     if act == "promised" and date is not None:
-        for dfield in ("kept", "dropped"):
+        for dfield in ("due", "kept", "dropped"):
             if kw.get(dfield) and kw[dfield] < date:
-                verb = "kept" if dfield == "kept" else "dropped"
                 c.err(fields[dfield][1], "value",
-                      f"a promise cannot be {verb} before it was made ({date.isoformat()})")
+                      f"a promise cannot be {dfield} before it was made ({date.isoformat()})")
                 bad = True
     if act == "promised" and kw.get("kept") and kw.get("dropped"):
         c.err(fields["dropped"][0], "field", "a promise is either kept or dropped, not both")
@@ -522,8 +522,11 @@ def suggest_person(pid: str, people: dict) -> str:
 
 def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:
     items = [node] if isinstance(node, YScalar) else list(node.items) if isinstance(node, YSeq) else None
-    if items is None or not items:
+    if items is None:
         c.err(node, "value", "'with' must be a person id or a list of ids")
+        return None
+    if not items:
+        c.err(node, "value", "'with' names nobody: give a person id or a list of ids")
         return None
     out: list[str] = []
     ok = True

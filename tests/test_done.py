@@ -135,11 +135,11 @@ def test_block_plan_drops_only_the_planned_line(project):
 
 
 def test_block_plan_with_date(project):
-    old, new, out = _mark(project, "journal/2026/plans.yaml:2", "--date", "2026-11-28")
+    old, new, out = _mark(project, "journal/2026/plans.yaml:2", "--date", "2026-11-26")
     assert changed_lines(old, new) == (
         ["- date: 2026-11-24        # a block entry\n", "  planned: true           # the plan\n"],
-        ["- date: 2026-11-28        # a block entry\n"])
-    assert "done on 2026-11-28" in out
+        ["- date: 2026-11-26        # a block entry\n"])
+    assert "done on 2026-11-26" in out
 
 
 def test_flow_plan_removes_the_item_inside_braces(project):
@@ -230,6 +230,14 @@ def test_refusals_change_nothing(project, item, message):
 def test_kept_before_the_promise_is_refused(project):
     code, _, err = run_cli(["done", "7", "--date", "2026-09-01", *AS_OF, "--project", project])
     assert code == 2 and "cannot be kept on 2026-09-01" in err
+
+
+@pytest.mark.parametrize("item", ["1", "7"])   # a plan and a promise
+def test_a_date_after_today_is_refused_and_nothing_is_written(project, item):
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".reflect" not in p.parts}
+    code, _, err = run_cli(["done", item, "--date", "2027-05-01", *AS_OF, "--project", project])
+    assert code == 2 and "--date 2027-05-01 is after 2026-11-27" in err, err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".reflect" not in p.parts} == before
 
 
 def test_refused_when_journal_invalid(project):

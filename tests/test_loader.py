@@ -121,6 +121,22 @@ def test_an_entry_with_two_acts_still_has_its_other_problems_reported(tmp_path):
     assert len(errors) == 3
 
 
+@pytest.mark.parametrize("text, token, says", [
+    ('- {date: 2026-11-02, with: priya, gave: ""}\n', '""', "'gave' is empty"),
+    ("- {date: 2026-11-02, with: priya, gave: '   '}\n", "'   '", "'gave' is empty"),
+    ("- {date: 2026-11-02, with: [], gave: A}\n", "[]", "'with' names nobody"),
+    ("- {date: 2026-11-20, with: priya, promised: A, due: 2026-11-02}\n", "2026-11-02",
+     "a promise cannot be due before it was made (2026-11-20)"),
+])
+def test_values_that_say_nothing_or_contradict_the_entry(tmp_path, text, token, says):
+    one_error(tmp_path, text, token, kind="value", says=(says,))
+
+
+def test_a_blank_person_name_is_an_error_but_a_blank_note_is_not(tmp_path):
+    people = "priya: {name: '', level: peer}\nsam: {name: Sam, level: senior, team: '', note: ''}\n"
+    one_error(tmp_path, people, "''", kind="value", says=("'name' is empty",), file="journal/people.yaml", people=None)
+
+
 def test_two_acts(tmp_path):
     text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  asked: Her feedback\n"
     one_error(tmp_path, text, "asked", kind="field", says=("gave and asked",))

@@ -106,6 +106,8 @@ TEXT = st.one_of(
     st.sampled_from(["true", "null", "~", "2026-11-02", "123", "1e3", "- a", "a: b", "[x]", "#", "&a", "*a", "'", '"',
                      "yes", "0x1F", ".inf", "", " ", "owes me"]),
 )
+# what an act or a name says: blank text is as empty as none (the loader refuses both)
+SAID = TEXT.filter(lambda s: s.strip())
 WORD = st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True)
 DATES = st.dates(dt.date(1900, 1, 1), dt.date(2999, 12, 31))
 
@@ -117,7 +119,7 @@ def q(s: str) -> str:
 @st.composite
 def people(draw):
     ids = draw(st.lists(WORD, min_size=1, max_size=5, unique=True))
-    return {pid: (draw(TEXT), draw(st.sampled_from(["senior", "peer", "junior", "external"])),
+    return {pid: (draw(SAID), draw(st.sampled_from(["senior", "peer", "junior", "external"])),
                   draw(st.sampled_from(["high", "medium", "low"]))) for pid in ids}
 
 
@@ -125,7 +127,7 @@ def people(draw):
 def entries(draw, ids: list[str]):
     e = {"date": draw(DATES),
          "with": tuple(draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))),
-         "act": draw(st.sampled_from([a.value for a in Act])), "what": draw(TEXT)}
+         "act": draw(st.sampled_from([a.value for a in Act])), "what": draw(SAID)}
     if draw(st.booleans()):
         e["size"] = draw(st.sampled_from(["small", "medium", "large"]))
     for flag in ("public", "planned"):
@@ -139,8 +141,8 @@ def entries(draw, ids: list[str]):
         e["outcome"] = draw(st.sampled_from(["helped", "declined", "pending"]))
     if e["act"] == "promised":
         for f in draw(st.sampled_from([(), ("due",), ("kept",), ("dropped",), ("due", "kept"), ("due", "dropped")])):
-            # a promise is kept or dropped on or after the day it was made (the loader refuses otherwise)
-            e[f] = draw(st.dates(e["date"], dt.date(2999, 12, 31))) if f != "due" else draw(DATES)
+            # a promise is due, kept or dropped on or after the day it was made (the loader refuses otherwise)
+            e[f] = draw(st.dates(e["date"], dt.date(2999, 12, 31)))
     if (e["act"] == "received" or e.get("outcome") == "helped") and draw(st.booleans()):
         e["acknowledged"] = draw(st.sampled_from(["public", "private"]))
     return e
