@@ -99,9 +99,9 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
             cls = type(ev)
             if cls is ScalarEvent:
                 m = ev.start_mark
-                if ev.anchor is not None:
-                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
-                                   f"anchors and aliases (&{ev.anchor}) are not allowed in a journal")]
+                if ev.anchor is not None:   # reported; the value itself is read as if it had none
+                    problems.append((m.line + 1 + offset, m.column + 1, "syntax",
+                                     f"anchors and aliases (&{ev.anchor}) are not allowed in a journal"))
                 tag = ev.tag
                 if tag is None or tag == "!":
                     kind = _resolve(ev.value) if ev.implicit[0] and not ev.style else "str"
@@ -111,11 +111,11 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
                 if ev.anchor is not None:
-                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
-                                   f"anchors and aliases (&{ev.anchor}) are not allowed in a journal")]
+                    problems.append((m.line + 1 + offset, m.column + 1, "syntax",
+                                     f"anchors and aliases (&{ev.anchor}) are not allowed in a journal"))
                 if len(stack) >= MAX_DEPTH:
-                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
-                                   f"nesting deeper than {MAX_DEPTH} levels")]
+                    return None, problems + [(m.line + 1 + offset, m.column + 1, "syntax",
+                                              f"nesting deeper than {MAX_DEPTH} levels")]
                 stack.append([cls is MappingStartEvent, [], m.line + 1 + offset, m.column + 1])
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -132,15 +132,15 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                 else:
                     node = YSeq(tuple(items), line, col)
             elif cls is AliasEvent:
-                m = ev.start_mark
-                return None, [(m.line + 1 + offset, m.column + 1, "syntax",
-                               f"anchors and aliases (*{ev.anchor}) are not allowed in a journal")]
+                m = ev.start_mark   # an alias would repeat another value: the file is not read further
+                return None, problems + [(m.line + 1 + offset, m.column + 1, "syntax",
+                                          f"anchors and aliases (*{ev.anchor}) are not allowed in a journal")]
             elif cls is DocumentStartEvent:
                 docs += 1
                 if docs > 1:
                     m = ev.start_mark
-                    return None, [(m.line + 1 + offset, m.column + 1, "syntax",
-                                   "only one YAML document per file (remove the second '---')")]
+                    return None, problems + [(m.line + 1 + offset, m.column + 1, "syntax",
+                                              "only one YAML document per file (remove the second '---')")]
                 continue
             else:
                 continue
@@ -149,17 +149,65 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
             else:
                 root = node
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
-        msg = str(exc.problem or "invalid YAML")
-        if exc.context:
-            msg = f"{exc.context}: {msg}"
-        return None, [(line, col, "syntax", f"YAML syntax error: {msg}")]
+        return None, problems + [_syntax_problem(exc, offset, text)]
     except YAMLError as exc:
-        return None, [(1 + offset, 1, "syntax", f"YAML error: {exc}")]
+        return None, problems + [(1 + offset, 1, "syntax", f"YAML error: {exc}")]
     if isinstance(root, YScalar) and root.tag == "null":
         return None, problems  # an empty document ('---' alone, or '~'): nothing in it, like an empty file
     return root, problems
+
+
+_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[^\s#'"][^:#]*:\s+(["'])""")
+
+
+def _unclosed_quote(text: str, first: int, last: int) -> tuple[int, int, str] | None:
+    """(line index, column index, quote) of the first value in lines first..last-1 that opens a
+    quote and does not close it on its line: the usual cause of a syntax error further down."""
+    lines = text.splitlines()
+    for i in range(max(first, 0), min(last, len(lines))):
+        m = _OPENS_QUOTE.match(lines[i])
+        if not m:
+            continue
+        q, rest = m.group(1), lines[i][m.end():]
+        closed = re.search(r'(?<!\\)"', rest) if q == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return i, m.start(1), q
+    return None
+
+
+def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, str]:
+    """A YAML syntax error where the user can fix it, in words that say how, where that is known."""
+    mark = exc.problem_mark or exc.context_mark
+    context, problem = str(exc.context or ""), str(exc.problem or "invalid YAML")
+    start = exc.context_mark
+    if "quoted scalar" in context and start is not None:
+        # an unclosed quote is found only where the file (or the next quote) ends: point at its start
+        q = "'" if start.buffer is not None and start.buffer[start.pointer:start.pointer + 1] == "'" else '"'
+        end = f"line {mark.line + 1 + offset}" if mark is not None else "the end of the file"
+        return (start.line + 1 + offset, start.column + 1, "syntax",
+                f"YAML syntax error: the quote {q} opened here is not closed (the text runs on to {end})")
+    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    if "simple key" in context and start is not None and text:
+        # `with:priya` is one word to YAML, and the line after is where it gives up
+        lines = text.splitlines()
+        said = lines[start.line][start.column:].strip() if start.line < len(lines) else ""
+        hint = f"'{said}' is not 'key: value'" if said else "this line is not 'key: value'"
+        if re.match(r"^[\w-]+:\S", said):
+            hint += f" (put a space after the colon: {said.replace(':', ': ', 1)})"
+        return start.line + 1 + offset, start.column + 1, "syntax", f"YAML syntax error: {hint}"
+    if mark is not None and text:
+        # a quote opened on an earlier line runs on and ends at some later quote, where YAML stops
+        first = start.line if start is not None and start.line < mark.line else max(mark.line - 200, 0)
+        found = _unclosed_quote(text, first, mark.line + 1)
+        if found is not None and found[0] < mark.line:
+            i, c, q = found
+            return (i + 1 + offset, c + 1, "syntax",
+                    f"YAML syntax error: the quote {q} opened here is not closed on its line "
+                    f"(YAML reads on to line {mark.line + 1 + offset}, where it stops: {problem})")
+    msg = f"{context}: {problem}" if context else problem
+    if "mapping values are not allowed" in problem:
+        msg += " (text with ': ' in it needs quotes, e.g. gave: \"Note: ...\")"
+    return line, col, "syntax", f"YAML syntax error: {msg}"
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:

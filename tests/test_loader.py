@@ -245,13 +245,43 @@ def test_tab_indentation_is_a_syntax_error_with_a_position(tmp_path):
 
 
 def anchor_or_alias_error(tmp_path, text: str, name: str) -> dict:
-    """Anchors and aliases are refused with one error, at the anchor or at the alias."""
+    """Anchors and aliases are refused: an error at each anchor up to the first alias (where
+    reading stops: an alias repeats a value), the first of them at `name`'s anchor or alias."""
     errors = errors_of(tmp_path, {"journal/a.yaml": text})
-    assert len(errors) == 1, errors
-    (e,) = errors
-    assert e["kind"] == "syntax" and "anchors and aliases" in e["message"]
+    assert errors and all(e["kind"] == "syntax" and "anchors and aliases" in e["message"] for e in errors), errors
+    e = errors[0]
     assert (e["line"], e["column"]) in (position_of(text, f"&{name}"), position_of(text, f"*{name}")), e
+    assert sum("(*" in e["message"] for e in errors) <= 1
     return e
+
+
+def test_an_anchor_does_not_hide_the_other_problems_of_its_file(tmp_path):
+    text = "- date: &d 2026-11-26\n  with: priya\n  gave: first\n- date: 2026-11-27\n  with: pryia\n  gave: second\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 2, errors
+    error_at(errors, "journal/a.yaml", text, "&d", kind="syntax", says=("anchors and aliases",))
+    error_at(errors, "journal/a.yaml", text, "pryia", kind="person", says=("did you mean 'priya'",))
+
+
+@pytest.mark.parametrize("text, token, says", [
+    # an unclosed quote is found only where YAML gives up, often many lines further on
+    ('- date: 2026-11-02\n  with: "priya\n  gave: A\n\n- date: 2026-11-03\n  with: sam\n  gave: "B"\n', '"priya',
+     'the quote " opened here is not closed'),
+    ("- date: 2026-11-02\n  with: 'priya\n  gave: the team's deck\n", "'priya", "the quote ' opened here is not closed"),
+    ('priya: {name: "Priya Shah, level: peer}\nsam: {name: Sam, level: senior}\n', '"Priya', "is not closed"),
+    ("- date: 2026-11-02\n  with:priya\n  gave: A\n", "with:priya", "put a space after the colon: with: priya"),
+    ("- date: 2026-11-02\n  with: priya\n  gave: Note: the deck\n", "Note: the", "needs quotes"),
+])
+def test_yaml_syntax_errors_point_at_the_cause(tmp_path, text, token, says):
+    file = "journal/people.yaml" if text.startswith("priya:") else "journal/a.yaml"
+    errors = errors_of(tmp_path, {file: text}, people=None if file.endswith("people.yaml") else PEOPLE)
+    syntax = [e for e in errors if e["kind"] == "syntax"]
+    assert len(syntax) == 1, errors
+    line, col = position_of(text, token)
+    e = syntax[0]
+    assert says in e["message"], e
+    if "needs quotes" not in says:     # YAML stops at the second colon; the others point at the cause
+        assert (e["line"], e["column"]) == (line, col), (e, line, col)
 
 
 def test_aliases_are_refused(tmp_path):
