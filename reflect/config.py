@@ -138,6 +138,7 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
     _duplicate_keys(node, diags)
     p = _ConfigParser(diags, catalog)
     values: dict = {}
+    nodes: dict = {}
     for key, val in node.pairs:
         k = key.value
         if k not in _KEYS:
@@ -147,9 +148,30 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
         result = handler(val)
         if result is not None:
             values[k if k != "default_rhythm" else "default_rhythm_days"] = result
+            nodes[k] = val
             if k == "journal":
                 values["journal_source"] = Source(CONFIG_NAME, val.line, val.col)
-    return Config(root=root, **values), diags
+    config = Config(root=root, **values)
+    _check_folders(config, nodes, p)
+    return config, diags
+
+
+def _check_folders(config: Config, nodes: dict, p: "_ConfigParser") -> None:
+    """`output` must be a folder of its own: `reflect build` replaces it on every build, so it can be
+    neither the project folder nor the journal folder, nor inside or around it (as --out is checked)."""
+    out, journal = Path(config.output), Path(config.journal)
+    at = nodes.get("output") or nodes.get("journal")
+    if at is None:
+        return
+    if out.parts == ():
+        p.err(at, "'output' is the project folder itself: reflect replaces its output folder on every "
+                  "build, so it needs a folder of its own, e.g. output: site")
+    else:
+        inside, around = out.parts[:len(journal.parts)] == journal.parts, journal.parts[:len(out.parts)] == out.parts
+        how = "is" if inside and around else "is inside" if inside else "contains" if around else ""
+        if how:
+            p.err(at, f"'output' ({config.output}) {how} the journal folder ({config.journal}): reflect "
+                      "replaces its output folder on every build, so choose one of its own, e.g. output: site")
 
 
 def _duplicate_keys(node, diags: list) -> None:

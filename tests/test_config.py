@@ -223,3 +223,19 @@ def test_overlapping_away_periods_do_not_shorten_a_quiet_spell_twice(tmp_path):
 
 def json_text(finding: dict) -> str:
     return " ".join(str(v) for v in finding.values())
+
+
+@pytest.mark.parametrize("text, token, says", [
+    ("output: .\n", ".", "is the project folder itself"),
+    ("output: journal/2026\n", "journal/2026", "(journal/2026) is inside the journal folder (journal)"),
+    ("output: journal\n", "journal", "(journal) is the journal folder"),
+    ("journal: site/journal\n", "site/journal", "(site) contains the journal folder (site/journal)"),
+])
+def test_an_output_folder_that_build_would_refuse_is_already_an_error_in_check(tmp_path, text, token, says):
+    # `reflect build` replaces its output folder: check says so before a build is ever tried
+    journal = "site/journal" if "site/journal" in text else "journal"
+    root = make_project(tmp_path, {"reflect.yaml": text, f"{journal}/people.yaml": PEOPLE, f"{journal}/a.yaml": ENTRY})
+    code, doc, _ = check_json(root)
+    assert code == 1
+    (e,) = doc["errors"]
+    assert (e["file"], e["line"], e["column"]) == ("reflect.yaml", *position_of(text, token)) and says in e["message"], e
