@@ -162,9 +162,10 @@ def rules_markdown() -> str:
            "", "| code | id | default severity | title |", "|---|---|---|---|"]
     rules = sorted(ALL_RULES, key=lambda r: r.code)
     out += [f"| {r.code} | [`{r.id}`](#{r.id}) | {r.severity.value} | {r.title} |" for r in rules]
-    out += ["", "Severity and thresholds are set per rule in `reflect.yaml` (see docs/configuration.md):", "",
+    out += ["", "Severity and thresholds are set per rule, by name or by code, in `reflect.yaml` "
+            "(see docs/configuration.md):", "",
             "```yaml", "rules:", "  one-way-giving: {ratio: 4, min_gives: 3, severity: notice}",
-            "  grand-gestures: off", "```"]
+            "  R402: off                  # grand-gestures", "```"]
     for r in rules:
         out += ["", f'<a id="{r.id}"></a>', "", f"## {r.code} `{r.id}` — {r.title}", "",
                 f"Default severity: **{r.severity.value}**.", "", f"**The idea.** {r.idea}", "",

@@ -215,6 +215,9 @@ class _ConfigParser:
             if v is not None and math.isfinite(v) and v > MAX_NUMBER:
                 self.err(node, f"expected {what} up to {MAX_NUMBER:g}, got '{node.value}'")
                 return None
+            if v is not None and math.isfinite(v):   # a number, but below the range
+                self.err(node, f"expected {what}, {'above 0' if positive else '0 or more'}, got '{node.value}'")
+                return None
         self.err(node, f"expected {what}, got '{getattr(node, 'value', '…')}'")
         return None
 
@@ -239,7 +242,8 @@ class _ConfigParser:
     def _week_start(self, n):
         v = self.scalar(n, "monday or sunday")
         if v is not None and v.lower() not in ("monday", "sunday"):
-            self.err(n, f"week_start must be monday or sunday, not '{v}'{suggest(v.lower(), ['monday', 'sunday'])}")
+            near = suggest(v.lower(), ["monday", "sunday"]) if v.lower()[:1] in "ms" else ""   # not 'tuesday' -> 'sunday'
+            self.err(n, f"week_start must be monday or sunday, not '{v}'{near}")
             return None
         return v.lower() if v else None
 
@@ -335,12 +339,23 @@ class _ConfigParser:
         if not isinstance(n, YMap):
             self.err(n, "rules must map rule ids to settings, e.g. {grand-gestures: off}")
             return None
-        out = {}
+        out, seen = {}, {}
         for k, v in n.pairs:
             rid = k.value
             if rid not in self.catalog:
-                self.err(k, f"unknown rule '{rid}'{suggest(rid, self.catalog)}")
+                from reflect.rules import BY_CODE   # here only: the rules import this module
+
+                by_code = BY_CODE.get(str(rid).upper())
+                if by_code is None:
+                    self.err(k, f"unknown rule '{rid}'{suggest(rid, self.catalog)}")
+                    continue
+                rid = by_code.id    # a rule's code (R101), as `reflect check` shows it, names it too
+            if rid in seen:
+                line, spelt = seen[rid]
+                if spelt != k.value:    # the same key twice is already a duplicate key
+                    self.err(k, f"rule '{rid}' is set twice (also on line {line}, as '{spelt}')")
                 continue
+            seen[rid] = (k.line, k.value)
             setting = self._rule_setting(rid, v)
             if setting is not None:
                 out[rid] = setting

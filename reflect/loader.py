@@ -422,7 +422,11 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
     for k, v in node.pairs:
         name = k.value
         if name in fields:
-            c.err(k, "field", f"duplicate key '{name}' (already on line {fields[name][0].line})")
+            first = fields[name][0]
+            hint = ""
+            if name == "date" and k.line > first.line and k.col == first.col:
+                hint = ": if a new entry starts here, put '- ' before it"
+            c.err(k, "field", f"duplicate key '{name}' (already on line {first.line}){hint}")
             bad = True
             continue
         fields[name] = (k, v)

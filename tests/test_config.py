@@ -239,3 +239,25 @@ def test_an_output_folder_that_build_would_refuse_is_already_an_error_in_check(t
     assert code == 1
     (e,) = doc["errors"]
     assert (e["file"], e["line"], e["column"]) == ("reflect.yaml", *position_of(text, token)) and says in e["message"], e
+
+
+def test_a_rule_is_set_by_its_name_or_by_its_code(tmp_path):
+    root = make_project(tmp_path, {"reflect.yaml": "rules:\n  R101: {ratio: 4}\n  r202: off\n",
+                                   "journal/people.yaml": PEOPLE, "journal/a.yaml": ENTRY})
+    config, diags = load_config(root, CATALOG)
+    assert diags == []
+    assert config.rules["one-way-giving"].params == {"ratio": 4}
+    assert config.rules["over-giving"].enabled is False
+    text = "rules:\n  R101: off\n  one-way-giving: warning\n"
+    one_config_error(tmp_path / "twice", text, "one-way-giving", "set twice (also on line 2, as 'R101')")
+
+
+@pytest.mark.parametrize("text, token, says, not_says", [
+    ("window_weeks: -3\n", "-3", "expected a whole number of weeks, above 0, got '-3'", ""),
+    ("rules: {one-way-giving: {ratio: -4}}\n", "-4", "0 or more, got '-4'", ""),
+    ("week_start: tuesday\n", "tuesday", "must be monday or sunday, not 'tuesday'", "did you mean"),
+    ("week_start: mondya\n", "mondya", "(did you mean 'monday'?)", ""),
+])
+def test_config_messages_say_what_is_wrong(tmp_path, text, token, says, not_says):
+    e = one_config_error(tmp_path, text, token, says)
+    assert not not_says or not_says not in e["message"], e

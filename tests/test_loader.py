@@ -137,6 +137,13 @@ def test_a_blank_person_name_is_an_error_but_a_blank_note_is_not(tmp_path):
     one_error(tmp_path, people, "''", kind="value", says=("'name' is empty",), file="journal/people.yaml", people=None)
 
 
+def test_a_forgotten_dash_is_named_at_the_second_date(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: A\n\n  date: 2026-11-03\n  with: sam\n  asked: B\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    error_at(errors, "journal/a.yaml", text, "date", nth=2, kind="field",
+             says=("duplicate key 'date' (already on line 1)", "put '- ' before it"))
+
+
 def test_two_acts(tmp_path):
     text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  asked: Her feedback\n"
     one_error(tmp_path, text, "asked", kind="field", says=("gave and asked",))
