@@ -299,9 +299,12 @@ def cmd_add(args, con) -> int:
         if extra:
             raise UsageError(f"{', '.join(extra)} only {'goes' if len(extra) == 1 else 'go'} with "
                              "--new-person NAME (or 'reflect add person')")
-    ids = tuple(dict.fromkeys(p.strip() for p in args.person.split(",") if p.strip()))
+    parts = [p.strip() for p in args.person.split(",")]
+    ids = tuple(dict.fromkeys(p for p in parts if p))
     if not ids:
         raise UsageError("name at least one person id (several: a,b)")
+    if "" in parts:    # 'priya,,sam' or 'priya,': a name was left out, or a comma slipped in
+        raise UsageError(f"'{args.person}' has an empty place between commas: write the ids as a,b")
     new_person = None
     if args.new_person:
         if len(ids) != 1:

@@ -762,9 +762,7 @@ def _load(args, con: Console, out: Path | None | bool = False, while_parsing=Non
         check_output(out if out is not None else config.output_dir, config)
     project = load_project(root, use_cache=not getattr(args, "no_cache", False), while_parsing=while_parsing)
     if project.diagnostics:
-        for d in project.diagnostics[:50]:
-            con.eprint(f"{d.source}: error: {d.message}")
-        more = len(project.diagnostics) - 50
+        more = con.error_lines(project.diagnostics, limit=50)
         con.eprint(f"{'... and ' + str(more) + ' more; ' if more > 0 else ''}"
                    f"fix the journal first ('reflect check' lists every problem); nothing was written")
         return None

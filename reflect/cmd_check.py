@@ -59,8 +59,7 @@ def cmd_check(args, con: Console) -> int:
 
 def _print_text(con: Console, project, diags, found, as_of, balances: bool) -> None:
     if diags:
-        for d in diags:
-            con.print(f"{con.style(str(d.source), 'bold')}: {con.style('error', 'red', 'bold')}: {d.message}")
+        con.error_lines(diags, to_err=False)
         files = len({d.source.path for d in diags})
         con.print()
         con.print(con.style(f"{plural(len(diags), 'error')} in {plural(files, 'file')}; "

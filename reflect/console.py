@@ -33,6 +33,14 @@ class Console:
     def eprint(self, text: str = "") -> None:
         print(_clean(text), file=self.err)
 
+    def error_lines(self, diags, to_err: bool = True, limit: int | None = None) -> int:
+        """Print diagnostics as `FILE:LINE:COL: error: message`, the one form every command uses;
+        how many were left out by `limit`."""
+        show = self.eprint if to_err else self.print
+        for d in list(diags)[:limit]:
+            show(f"{self.style(str(d.source), 'bold')}: {self.style('error', 'red', 'bold')}: {d.message}")
+        return max(0, len(diags) - limit) if limit is not None else 0
+
     @property
     def interactive(self) -> bool:
         return bool(getattr(self.err, "isatty", lambda: False)())

@@ -221,7 +221,6 @@ def entries_in(journal: Journal, rel: str) -> list[Entry]:
 
 def report(con, exc: AddError) -> int:
     """Print why a change was refused (with the journal's errors, if any); its exit status."""
-    for d in exc.diagnostics:
-        con.eprint(f"{con.style(str(d.source), 'bold')}: {con.style('error', 'red', 'bold')}: {d.message}")
+    con.error_lines(exc.diagnostics)
     con.eprint(f"reflect: {exc}")
     return exc.exit

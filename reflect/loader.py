@@ -260,7 +260,8 @@ def _rel(path: Path, root: Path) -> str:
 
 def _check_weeks(items: list[Reflection], diags: list[Diagnostic], what: str) -> None:
     seen: dict[str, Reflection] = {}
-    for r in sorted(items, key=lambda r: r.source):
+    # the file named after its week (reflections/2026-W47.md) is the first; any other is the second
+    for r in sorted(items, key=lambda r: (r.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] != r.week, r.source)):
         if r.week in seen:
             diags.append(Diagnostic(r.source, "file", f"a second {what} for {r.week} "
                                     f"(the first is {seen[r.week].source.short()})"))
@@ -371,7 +372,9 @@ def _load_markdown(c, root, parsed, people, kind, entries, reflections, coach) -
         c.err(root, "file", "the front matter must be a mapping (key: value)")
         return
     keys = {k.value: (k, v) for k, v in root.pairs}
-    if "week" in keys or kind == "coach":
+    # `week` makes a reflection, unless the front matter is an entry's (a date, a person or an act)
+    entry_like = kind != "coach" and any(k in keys for k in ("date", "with", *ACTS))
+    if ("week" in keys and not entry_like) or kind == "coach":
         if "week" not in keys:
             c.err(root, "field", "coach notes need 'week: YYYY-Www' in their front matter")
             return
@@ -431,7 +434,9 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
             continue
         fields[name] = (k, v)
         if name not in ALL_FIELDS:
-            c.err(k, "field", f"unknown field '{name}'{suggest(name, ALL_FIELDS)}")
+            hint = suggest(name, ALL_FIELDS) if name != "week" else \
+                ": an entry has a 'date' (a reflection is a file of its own, with only 'week')"
+            c.err(k, "field", f"unknown field '{name}'{hint}")
             bad = True
     acts = [name for name in fields if name in ACTS]
     # Without exactly one act the entry is not kept, but the rest of it is still checked, so

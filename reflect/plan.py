@@ -18,8 +18,7 @@ def _load(args, con: Console):
 
     project = load_project(resolve_project(args))
     if project.diagnostics:
-        for d in project.diagnostics:
-            con.eprint(str(d))
+        con.error_lines(project.diagnostics)
         con.eprint(f"{plural(len(project.diagnostics), 'error')}: run 'reflect check' and fix the journal first")
         return None
     return project

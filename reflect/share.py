@@ -244,8 +244,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
 
     project = load_project(root)
     if project.diagnostics:
-        for d in project.diagnostics:
-            con.eprint(str(d))
+        con.error_lines(project.diagnostics)
         con.eprint(f"{plural(len(project.diagnostics), 'error')}: nothing shared; fix the journal first")
         return EXIT_FAIL
     cfg = project.config

@@ -227,8 +227,11 @@ def parse_text(text: str, is_markdown: bool) -> ParsedFile:
         return ParsedFile(root, "", 1, tuple(problems), False)
     fm, fm_line, body, body_line = split_front_matter(text)
     if fm is None:
-        return ParsedFile(None, text, 1, ((1, 1, "file",
-                          "a Markdown journal file starts with front matter between two '---' lines"),), True)
+        opened = text.splitlines()[0].strip() == "---" if text.strip() else False
+        why = ("its front matter opens with '---' on line 1 but is never closed: put '---' on a line of its "
+               "own after the last 'key: value'") if opened else \
+            "a Markdown journal file starts with front matter between two '---' lines"
+        return ParsedFile(None, text, 1, ((1, 1, "file", why),), True)
     root, problems = compose_yaml(fm, offset=fm_line - 1)
     return ParsedFile(root, body.strip("\n"), body_line, tuple(problems), True)
 

@@ -130,6 +130,7 @@ def test_date_defaults_to_as_of_and_new_year_folder(project):
     (["add", "gave", "Pri", "x"], "did you mean 'priya'"),              # by alias
     (["add", "gave", "Sam Whitfield", "x"], "did you mean 'sam'"),      # by name
     (["add", "gave", "priya,nobody", "x"], "unknown person 'nobody'"),
+    (["add", "gave", "priya,,sam", "x"], "empty place between commas"),
     (["add", "gave", "priya", "x", "--due", "2026-12-01"], "--due belongs to 'promised'"),
     (["add", "received", "priya", "x", "--outcome", "helped"], "--outcome belongs to 'asked'"),
     (["add", "gave", "priya", "x", "--acknowledged", "public"], "--acknowledged belongs to"),

@@ -514,6 +514,28 @@ def test_reflection_with_another_key_and_a_second_reflection(tmp_path):
              says=("second reflection", "journal/reflections/a.md:2"))
 
 
+def test_a_second_reflection_is_the_file_not_named_after_its_week(tmp_path):
+    # adding reflections/2026-W47-bis.md blames the new file, not the 2026-W47.md that was there first
+    text = "---\nweek: 2026-W47\n---\nMore.\n"
+    errors = errors_of(tmp_path, {"journal/reflections/2026-W47.md": "---\nweek: 2026-W47\n---\nFirst.\n",
+                                  "journal/reflections/2026-W47-bis.md": text})
+    (e,) = errors
+    error_at(errors, "journal/reflections/2026-W47-bis.md", text, "2026-W47", kind="file",
+             says=("second reflection", "journal/reflections/2026-W47.md:2"))
+
+
+def test_week_in_an_entrys_front_matter_is_one_error_at_week(tmp_path):
+    # not a "reflection" with unknown fields date/with/gave that also clashes with the week's real reflection
+    text = "---\ndate: 2026-11-26\nweek: 2026-W48\nwith: priya\ngave: Reviewed the deck\n---\nBody\n"
+    one_error(tmp_path, text, "week", kind="field", file="journal/2026/entry.md",
+              says=("unknown field 'week'", "a reflection is a file of its own"))
+
+
+def test_front_matter_that_is_never_closed_says_so(tmp_path):
+    text = "---\ndate: 2026-11-26\nwith: priya\ngave: Reviewed the deck\n\nThe body.\n"
+    one_error(tmp_path, text, "---", kind="file", file="journal/2026/entry.md", says=("never closed",))
+
+
 def test_coach_notes_are_markdown(tmp_path):
     one_error(tmp_path, "- a note\n", "- a note", kind="file", file="journal/coach/notes.yaml",
               says=("coach notes",))
