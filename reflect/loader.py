@@ -53,7 +53,9 @@ class _Collector:
         if isinstance(node, YScalar) and node.tag != "null" and (blank_ok or node.value.strip()):
             return node.value
         if isinstance(node, YScalar):
-            self.err(node, "value", f"'{field}' is empty")
+            hint = f" (YAML reads '{node.value[:30]}' as a comment: put the text in quotes)" \
+                if node.tag == "null" and node.value.startswith("#") else ""
+            self.err(node, "value", f"'{field}' is empty{hint}")
         else:
             self.err(node, "value", f"'{field}' must be text, not a {'list' if isinstance(node, YSeq) else 'mapping'}")
         return None

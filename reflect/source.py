@@ -92,6 +92,7 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
 
     problems: list = []
     root = None
+    lines: list[str] | None = None   # the text's lines, split only if an empty value needs a look
     stack: list = []  # [kind, items, line, col]
     docs = 0
     try:
@@ -107,7 +108,16 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     kind = _resolve(ev.value) if ev.implicit[0] and not ev.style else "str"
                 else:
                     kind = tag[len(_STD):] if tag.startswith(_STD) else tag
-                node = YScalar(ev.value, kind, m.line + 1 + offset, m.column + 1)
+                value, col = ev.value, m.column + 1
+                if kind == "null" and not value:
+                    # `gave: #1 priority`: YAML reads a comment and no value; the empty value keeps the
+                    # comment's text and place, so that the error can say what happened
+                    if lines is None:
+                        lines = text.splitlines()
+                    rest = lines[m.line][m.column:] if m.line < len(lines) else ""
+                    if rest.lstrip().startswith("#"):
+                        value, col = rest.strip(), col + len(rest) - len(rest.lstrip())
+                node = YScalar(value, kind, m.line + 1 + offset, col)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
                 if ev.anchor is not None:

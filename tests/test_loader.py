@@ -144,6 +144,11 @@ def test_a_forgotten_dash_is_named_at_the_second_date(tmp_path):
              says=("duplicate key 'date' (already on line 1)", "put '- ' before it"))
 
 
+def test_text_that_yaml_reads_as_a_comment_says_so(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: #1 priority review\n"
+    one_error(tmp_path, text, "#1", kind="value", says=("'gave' is empty", "'#1 priority review' as a comment", "quotes"))
+
+
 def test_two_acts(tmp_path):
     text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  asked: Her feedback\n"
     one_error(tmp_path, text, "asked", kind="field", says=("gave and asked",))
