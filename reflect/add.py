@@ -60,12 +60,16 @@ def month_file(config: Config, d: dt.date) -> Path:
     for suffix in (".yaml", ".yml"):
         if (folder / f"{d.month:02d}{suffix}").exists():
             return folder / f"{d.month:02d}{suffix}"
+    if folder.is_dir():     # 11.YAML: the month's file too (check reads it), not a second one next to it
+        for path in sorted(folder.iterdir()):
+            if path.stem == f"{d.month:02d}" and path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+                return path
     return folder / f"{d.month:02d}.yaml"
 
 
 def _list_indent(path: Path, old: bytes, rel: str) -> int:
     """The column of the file's top-level '- ' items (0 for an empty file); AddError if not a block list."""
-    if path.suffix not in (".yaml", ".yml"):
+    if path.suffix.lower() not in (".yaml", ".yml"):
         raise AddError(f"{rel}: entries are appended to YAML files (.yaml/.yml) only", exit=2)
     root, flow = top_node(old.decode("utf-8-sig"))
     if root is None:
@@ -311,7 +315,10 @@ def cmd_add(args, con) -> int:
             raise UsageError("--new-person adds one person: give a single id")
         new_person = _person_from_args(args, ids[0], args.new_person)
     tags = tuple(dict.fromkeys(t.strip() for raw in args.tags for t in raw.split(",") if t.strip()))
-    entry = NewEntry(date=args.date or today(args), people=ids, act=act, what=args.what.strip(), size=args.size,
+    when = args.date or today(args)
+    if args.due is not None and args.due < when:
+        raise UsageError(f"--due {args.due.isoformat()} is before the promise is made ({when.isoformat()})")
+    entry = NewEntry(date=when, people=ids, act=act, what=args.what.strip(), size=args.size,
                      public=args.public, planned=args.planned, outcome=args.outcome, acknowledged=args.acknowledged,
                      due=args.due, tags=tags, note=args.note.strip("\n") if args.note else "")
     root = resolve_project(args)

@@ -159,16 +159,16 @@ def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple
 def _check_folders(config: Config, nodes: dict, p: "_ConfigParser") -> None:
     """`output` must be a folder of its own: `reflect build` replaces it on every build, so it can be
     neither the project folder nor the journal folder, nor inside or around it (as --out is checked)."""
-    out, journal = Path(config.output), Path(config.journal)
+    out, journal = Path(config.output), Path(config.journal)   # relative; compared as paths (case on Windows)
     at = nodes.get("output") or nodes.get("journal")
     if at is None:
         return
-    if out.parts == ():
+    if out == Path("."):
         p.err(at, "'output' is the project folder itself: reflect replaces its output folder on every "
                   "build, so it needs a folder of its own, e.g. output: site")
     else:
-        inside, around = out.parts[:len(journal.parts)] == journal.parts, journal.parts[:len(out.parts)] == out.parts
-        how = "is" if inside and around else "is inside" if inside else "contains" if around else ""
+        how = "is" if out == journal else "is inside" if journal in out.parents else \
+            "contains" if out in journal.parents else ""
         if how:
             p.err(at, f"'output' ({config.output}) {how} the journal folder ({config.journal}): reflect "
                       "replaces its output folder on every build, so choose one of its own, e.g. output: site")

@@ -37,8 +37,11 @@ class Console:
         """Print diagnostics as `FILE:LINE:COL: error: message`, the one form every command uses;
         how many were left out by `limit`."""
         show = self.eprint if to_err else self.print
+        # colour follows the stream written to: `reflect build 2>log` gets no escape codes in the log
+        plain = to_err and not self.interactive
+        style = (lambda text, *_: self.style(text)) if plain else self.style
         for d in list(diags)[:limit]:
-            show(f"{self.style(str(d.source), 'bold')}: {self.style('error', 'red', 'bold')}: {d.message}")
+            show(f"{style(str(d.source), 'bold')}: {style('error', 'red', 'bold')}: {d.message}")
         return max(0, len(diags) - limit) if limit is not None else 0
 
     @property

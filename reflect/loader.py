@@ -53,8 +53,8 @@ class _Collector:
         if isinstance(node, YScalar) and node.tag != "null" and (blank_ok or node.value.strip()):
             return node.value
         if isinstance(node, YScalar):
-            hint = f" (YAML reads '{node.value[:30]}' as a comment: put the text in quotes)" \
-                if node.tag == "null" and node.value.startswith("#") else ""
+            hint = f" (YAML reads '{node.comment[:30]}' as a comment: put the text in quotes)" \
+                if node.comment else ""
             self.err(node, "value", f"'{field}' is empty{hint}")
         else:
             self.err(node, "value", f"'{field}' must be text, not a {'list' if isinstance(node, YSeq) else 'mapping'}")
@@ -150,6 +150,11 @@ def load_journal(config: Config, use_cache: bool = True,
             if path == people_path:
                 continue
             rel = _rel(path, root)
+            if path.parent == folder and path.name.lower() in ("people.yaml", "people.yml"):
+                # People.YAML or people.yml: meant as the people file, which has exactly one name
+                diags.append(Diagnostic(Source(rel, 1, 1), "file",
+                                        f"the people file is read only as '{PEOPLE_FILE}': rename {path.name}"))
+                continue
             kind = "coach" if (folder / "coach") in path.parents else "owner"
             data, why = read_bytes(path)
             if data is None:
@@ -191,7 +196,8 @@ def load_journal(config: Config, use_cache: bool = True,
                    reflections=tuple(reflections), coach_notes=tuple(coach)), diags
 
 
-_UNKNOWN_PERSON = re.compile(r"unknown person '([^']*)'")
+# the id back out of `_with`'s message (an id may hold a quote: "unknown person 'o'neil'; ...")
+_UNKNOWN_PERSON = re.compile(r"unknown person '(.*)'(?: \(did you mean '[^']*'\?\))?; add them to people\.yaml")
 
 
 def _people_file_problems(rel: str, has_people: bool, people: dict, entries: list, diags: list) -> None:
@@ -207,7 +213,7 @@ def _people_file_problems(rel: str, has_people: bool, people: dict, entries: lis
     diags[:] = [d for d in diags if d.kind != "person"]
     shown = ", ".join(mentioned[:12]) + (f" and {len(mentioned) - 12} more" if len(mentioned) > 12 else "")
     who = f": your entries mention {shown}" if mentioned else ""
-    how = "; add each one as  id: {name: ..., level: senior|peer|junior|external}"
+    how = "; add each one as 'id: {name: ..., level: senior|peer|junior|external}'"
     if not has_people:
         diags.append(Diagnostic(Source(rel, 1, 1), "file", f"people.yaml is missing{who}{how}"))
     elif not own:       # read, but lists nobody (empty, or only comments)
@@ -412,8 +418,11 @@ def _week(c, node) -> str | None:
     v = node.value if isinstance(node, YScalar) else ""
     if ISO_WEEK.match(v) and parse_week(v):
         return v
-    c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))} between "
-                         f"{DATE_MIN.year} and {DATE_MAX.year}, got '{v or '…'}'")
+    m = ISO_WEEK.match(v)
+    if m and not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
+        c.err(node, "value", f"'week' must be between {DATE_MIN.year} and {DATE_MAX.year}, got '{v}'")
+    else:
+        c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))}, got '{v or '…'}'")
     return None
 
 
@@ -429,7 +438,7 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
         if name in fields:
             first = fields[name][0]
             hint = ""
-            if name == "date" and k.line > first.line and k.col == first.col:
+            if name == "date" and k.line > first.line and k.col == first.col and not is_markdown(c.rel):
                 hint = ": if a new entry starts here, put '- ' before it"
             c.err(k, "field", f"duplicate key '{name}' (already on line {first.line}){hint}")
             bad = True
@@ -474,7 +483,7 @@ def _entry(c: _Collector, node, people: dict, body: str) -> Entry | None:
             bad |= b is None
             kw[flag] = bool(b)
     if "tags" in fields:
-        # `tags: private, advice` is two tags, as `reflect add --tags private,advice` writes them:
+        # `tags: private, advice` is two tags, as `reflect add --tag private,advice` writes them:
         # read as one tag "private, advice" it would let a private entry into a shared report
         t = c.words(fields["tags"][1], "tags")
         kw["tags"] = tuple(w.strip() for tag in t or () for w in tag.split(",") if w.strip())

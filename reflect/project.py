@@ -53,7 +53,8 @@ def missing_journal(config) -> Diagnostic:
     hint = suggest(name, near) or next((f" (did you mean '{p}'?)" for p in near
                                         if (root / p / "people.yaml").is_file()), "")
     if config.journal_source is not None:
-        return Diagnostic(config.journal_source, "config", f"the journal folder '{name}' does not exist{hint}")
+        return Diagnostic(config.journal_source, "config", f"the journal folder '{name}' does not exist{hint}: "
+                          "fix 'journal:', or start the journal there with 'reflect add'")
     return Diagnostic(Source(CONFIG_NAME, 1, 1), "config",
                       f"there is no '{name}' folder next to reflect.yaml{hint}: start the journal with "
                       "'reflect add', or set 'journal:' to the folder that holds it")

@@ -72,7 +72,7 @@ def _person_id() -> dict:
 def _field_schema(name: str) -> dict:
     # Plain copies rather than $ref: editors that validate with draft-07 rules ignore
     # the keywords next to a $ref (the description would be lost).
-    text = {"type": "string", "minLength": 1}
+    text = {"type": "string", "minLength": 1, "pattern": "\\S"}   # not blank: the loader refuses "  " too
     kinds = {
         "date": _date(), "due": _date(), "kept": _date(), "dropped": _date(),
         "with": {"oneOf": [_person_id(), {"type": "array", "items": _person_id(), "minItems": 1}]},
@@ -137,8 +137,10 @@ def people_schema() -> dict:
             s = {"type": "string"}
         elif name == "rhythm":
             s = {"type": "string", "examples": ["2 weeks", "10 days", "1 month", "monthly"]}
+        elif name == "team":
+            s = {"type": "string"}
         else:
-            s = {"type": "string", "minLength": 1}
+            s = {"type": "string", "minLength": 1, "pattern": "\\S"}
         if name in _PERSON_HELP:
             s["description"] = _PERSON_HELP[name]
         props[name] = s

@@ -27,6 +27,7 @@ class YScalar(NamedTuple):
     tag: str  # "str", "int", "float", "bool", "null", "timestamp" or a custom tag
     line: int
     col: int
+    comment: str = ""  # an empty value's same-line comment (`gave: #1 priority`: YAML reads no text)
 
 
 class YMap(NamedTuple):
@@ -108,16 +109,16 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     kind = _resolve(ev.value) if ev.implicit[0] and not ev.style else "str"
                 else:
                     kind = tag[len(_STD):] if tag.startswith(_STD) else tag
-                value, col = ev.value, m.column + 1
-                if kind == "null" and not value:
+                col, comment = m.column + 1, ""
+                if kind == "null" and not ev.value:
                     # `gave: #1 priority`: YAML reads a comment and no value; the empty value keeps the
-                    # comment's text and place, so that the error can say what happened
+                    # comment and its place, so that an error about it can say what happened
                     if lines is None:
                         lines = text.splitlines()
                     rest = lines[m.line][m.column:] if m.line < len(lines) else ""
                     if rest.lstrip().startswith("#"):
-                        value, col = rest.strip(), col + len(rest) - len(rest.lstrip())
-                node = YScalar(value, kind, m.line + 1 + offset, col)
+                        comment, col = rest.strip(), col + len(rest) - len(rest.lstrip())
+                node = YScalar(ev.value, kind, m.line + 1 + offset, col, comment)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
                 if ev.anchor is not None:
@@ -170,18 +171,55 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
 _OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[^\s#'"][^:#]*:\s+(["'])""")
 
 
-def _unclosed_quote(text: str, first: int, last: int) -> tuple[int, int, str] | None:
-    """(line index, column index, quote) of the first value in lines first..last-1 that opens a
-    quote and does not close it on its line: the usual cause of a syntax error further down."""
-    lines = text.splitlines()
-    for i in range(max(first, 0), min(last, len(lines))):
-        m = _OPENS_QUOTE.match(lines[i])
-        if not m:
+def _closes(rest: str, q: str) -> bool:
+    """Does `rest` (what follows an opening quote on its line) close the quote `q`?"""
+    if q == "'":
+        return "'" in rest.replace("''", "")        # '' is a quote inside single quotes
+    i = 0
+    while i < len(rest):
+        if rest[i] == "\\":                          # \" and \\ are escapes inside double quotes
+            i += 2
             continue
-        q, rest = m.group(1), lines[i][m.end():]
-        closed = re.search(r'(?<!\\)"', rest) if q == '"' else re.search(r"'(?!')", rest.replace("''", ""))
-        if not closed:
-            return i, m.start(1), q
+        if rest[i] == '"':
+            return True
+        i += 1
+    return False
+
+
+def _error_line(text: str) -> int | None:
+    """The 0-based line of the first YAML error in `text`, or None if it parses."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        for _ in YAML(typ="safe").parse(io.StringIO(text)):
+            pass
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return mark.line if mark is not None else 0
+    except YAMLError:
+        return 0
+    return None
+
+
+def _unclosed_quote(text: str, first: int, error_line: int) -> tuple[int, int, str] | None:
+    """(line index, column index, quote) of a value in lines first..error_line-1 that opens a quote
+    it does not close on its line, where closing it there gets YAML past `error_line`: the cause of
+    that error.  (A quoted value that goes on over two lines on purpose, or a quote inside a block
+    of text, is not blamed: closing it does not help.)"""
+    lines = text.splitlines(keepends=True)
+    tried = 0
+    for i in range(max(first, 0), min(error_line, len(lines))):
+        m = _OPENS_QUOTE.match(lines[i])
+        if not m or _closes(lines[i][m.end():].rstrip("\r\n"), m.group(1)):
+            continue
+        fixed = lines[:i] + [lines[i].rstrip("\r\n") + m.group(1) + "\n"] + lines[i + 1:]
+        after = _error_line("".join(fixed))
+        if after is None or after > error_line:
+            return i, m.start(1), m.group(1)
+        tried += 1
+        if tried == 3:      # a syntax error costs a few parses at most
+            break
     return None
 
 
@@ -190,33 +228,40 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
     mark = exc.problem_mark or exc.context_mark
     context, problem = str(exc.context or ""), str(exc.problem or "invalid YAML")
     start = exc.context_mark
+    lines = text.splitlines()
     if "quoted scalar" in context and start is not None:
         # an unclosed quote is found only where the file (or the next quote) ends: point at its start
-        q = "'" if start.buffer is not None and start.buffer[start.pointer:start.pointer + 1] == "'" else '"'
-        end = f"line {mark.line + 1 + offset}" if mark is not None else "the end of the file"
+        opened = lines[start.line][start.column:start.column + 1] if start.line < len(lines) else ""
+        q = opened if opened in ("'", '"') else '"'
+        end = "the end of the file" if mark is None or "end of stream" in problem else f"line {mark.line + 1 + offset}"
         return (start.line + 1 + offset, start.column + 1, "syntax",
                 f"YAML syntax error: the quote {q} opened here is not closed (the text runs on to {end})")
     line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
     if "simple key" in context and start is not None and text:
         # `with:priya` is one word to YAML, and the line after is where it gives up
-        lines = text.splitlines()
         said = lines[start.line][start.column:].strip() if start.line < len(lines) else ""
         hint = f"'{said}' is not 'key: value'" if said else "this line is not 'key: value'"
-        if re.match(r"^[\w-]+:\S", said):
+        if re.match(r"^[a-z_]+:[^\s/]", said):     # a field with no space after its colon (not a URL)
             hint += f" (put a space after the colon: {said.replace(':', ': ', 1)})"
         return start.line + 1 + offset, start.column + 1, "syntax", f"YAML syntax error: {hint}"
     if mark is not None and text:
         # a quote opened on an earlier line runs on and ends at some later quote, where YAML stops
         first = start.line if start is not None and start.line < mark.line else max(mark.line - 200, 0)
-        found = _unclosed_quote(text, first, mark.line + 1)
-        if found is not None and found[0] < mark.line:
+        found = _unclosed_quote(text, first, mark.line)
+        if found is not None:
             i, c, q = found
             return (i + 1 + offset, c + 1, "syntax",
                     f"YAML syntax error: the quote {q} opened here is not closed on its line "
                     f"(YAML reads on to line {mark.line + 1 + offset}, where it stops: {problem})")
     msg = f"{context}: {problem}" if context else problem
-    if "mapping values are not allowed" in problem:
-        msg += " (text with ': ' in it needs quotes, e.g. gave: \"Note: ...\")"
+    if "mapping values are not allowed" in problem and mark is not None:
+        before = lines[mark.line][:mark.column] if mark.line < len(lines) else ""
+        if re.search(r":\s", before):      # a second ': ' on the line: text that YAML takes for a key
+            msg += " (text with ': ' in it needs quotes, e.g. gave: \"Note: ...\")"
+        else:                              # a key where none fits: usually its indentation
+            msg += " (is this line indented like the keys above it?)"
+            text_line = lines[mark.line] if mark.line < len(lines) else ""
+            col = len(text_line) - len(text_line.lstrip()) + 1 if text_line.strip() else col
     return line, col, "syntax", f"YAML syntax error: {msg}"
 
 
@@ -237,7 +282,7 @@ def parse_text(text: str, is_markdown: bool) -> ParsedFile:
         return ParsedFile(root, "", 1, tuple(problems), False)
     fm, fm_line, body, body_line = split_front_matter(text)
     if fm is None:
-        opened = text.splitlines()[0].strip() == "---" if text.strip() else False
+        opened = bool(text) and text.splitlines()[0].rstrip() == "---"   # as split_front_matter reads it
         why = ("its front matter opens with '---' on line 1 but is never closed: put '---' on a line of its "
                "own after the last 'key: value'") if opened else \
             "a Markdown journal file starts with front matter between two '---' lines"

@@ -77,6 +77,15 @@ def test_append_keeps_every_existing_byte(project):
     assert not temp_files(project)
 
 
+def test_a_month_file_with_an_upper_case_suffix_is_the_one_appended_to(project):
+    # check reads 11.YAML, so add appends to it rather than starting an 11.yaml beside it
+    (project / "journal/2026/11.yaml").rename(project / "journal/2026/11.YAML")
+    code, out, err = run_cli(["add", "gave", "priya", "Reviewed her deck", "--date", "2026-11-20", "--project", project])
+    assert code == 0, err
+    assert sorted(p.name for p in (project / "journal/2026").iterdir()) == ["11.YAML"]
+    assert "Reviewed her deck" in (project / "journal/2026/11.YAML").read_text()
+
+
 TRICKY = ["yes", "no", "on", "null", "~", "true", "12:30", "#hash", "a: b", "a #b", "- dash", "? q", ": c",
           "2026-11-27", "0777", "1e3", ".5", "+1", "0x1F", "@at", "`tick`", "%pct", "!bang", "&anchor", "*alias",
           "[list]", "{map}", "a, b", "Zoë – 日本語 🎉", "she said \"hi\" and 'bye'", "back\\slash", "end:",
@@ -131,6 +140,8 @@ def test_date_defaults_to_as_of_and_new_year_folder(project):
     (["add", "gave", "Sam Whitfield", "x"], "did you mean 'sam'"),      # by name
     (["add", "gave", "priya,nobody", "x"], "unknown person 'nobody'"),
     (["add", "gave", "priya,,sam", "x"], "empty place between commas"),
+    (["add", "promised", "priya", "x", "--date", "2026-11-20", "--due", "2026-11-02"],
+     "--due 2026-11-02 is before the promise is made (2026-11-20)"),
     (["add", "gave", "priya", "x", "--due", "2026-12-01"], "--due belongs to 'promised'"),
     (["add", "received", "priya", "x", "--outcome", "helped"], "--outcome belongs to 'asked'"),
     (["add", "gave", "priya", "x", "--acknowledged", "public"], "--acknowledged belongs to"),

@@ -406,3 +406,15 @@ def test_python_dash_m_reflect(example, tmp_path):
     res = subprocess.run([sys.executable, "-m", "reflect", "check", "--project", str(bad)], capture_output=True,
                          text=True, env=env, timeout=60)
     assert res.returncode == 1 and "Traceback" not in res.stderr and "journal/a.yaml:" in res.stdout
+
+
+def test_errors_are_coloured_only_on_a_terminal_stream():
+    from reflect.errors import Diagnostic, Source
+
+    diags = [Diagnostic(Source("journal/a.yaml", 2, 9), "person", "unknown person 'x'")]
+    out, err = StringIO(), StringIO()            # colour asked for, but stderr is a file (`2>log`)
+    con = Console(out=out, err=err, color=True)
+    con.error_lines(diags)
+    assert err.getvalue() == "journal/a.yaml:2:9: error: unknown person 'x'\n"
+    con.error_lines(diags, to_err=False)         # `reflect check`'s own report: colour as asked
+    assert ANSI.search(out.getvalue()) and "error" in out.getvalue()

@@ -149,6 +149,24 @@ def test_text_that_yaml_reads_as_a_comment_says_so(tmp_path):
     one_error(tmp_path, text, "#1", kind="value", says=("'gave' is empty", "'#1 priority review' as a comment", "quotes"))
 
 
+@pytest.mark.parametrize("text, token, says", [
+    # valid quotes are not blamed for an error further down: YAML's own place, with an indentation hint
+    ('- date: 2026-11-02\n  with: priya\n  gave: "long text\n    continued"\n  size: small\n   tags: [a]\n',
+     "tags", "indented like the keys above"),
+    ('- date: 2026-11-02\n  with: priya\n  gave: "C:\\\\"\n  size: small\n   tags: [a]\n', "tags", "indented"),
+    ("- date: 2026-11-02\n  with: priya\n  note: |\n    Her motto: \"ship it\n  gave: A\n   tags: [a]\n", "tags", "indented"),
+    # the quote that opened, with its own character, when the file ends inside it
+    ("- date: 2026-11-02\n  with: priya\n  gave: 'it''s\n- date: 2026-11-03\n  with: sam\n  gave: B\n", "'it",
+     "the quote ' opened here is not closed (the text runs on to the end of the file)"),
+    ("- date: 2026-11-02\n  with: priya\n  gave: A\n  https://x\n", "https", "'https://x' is not 'key: value'"),
+])
+def test_yaml_syntax_errors_blame_only_the_real_cause(tmp_path, text, token, says):
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    (e,) = errors
+    assert says in e["message"] and "space after the colon" not in e["message"], e
+    assert (e["line"], e["column"]) == position_of(text, token), e
+
+
 def test_two_acts(tmp_path):
     text = "- date: 2026-11-02\n  with: priya\n  gave: Reviewed the deck\n  asked: Her feedback\n"
     one_error(tmp_path, text, "asked", kind="field", says=("gave and asked",))
@@ -501,7 +519,8 @@ def test_markdown_entries_list_with_a_stray_key(tmp_path):
 @pytest.mark.parametrize("week", ["2026-W60", "2025-W53", "2026-48", "W48", "2026-W00", "0001-W01", "9999-W52"])
 def test_reflection_with_a_bad_week(tmp_path, week):
     text = f"---\nweek: {week}\n---\nA good week.\n"
-    one_error(tmp_path, text, week, kind="value", file="journal/reflections/r.md", says=("ISO week",))
+    says = "between 1900 and 2999" if week[:4] in ("0001", "9999") else "ISO week"
+    one_error(tmp_path, text, week, kind="value", file="journal/reflections/r.md", says=(says,))
 
 
 def test_reflection_week_53_exists_in_2026(tmp_path):
@@ -534,6 +553,19 @@ def test_week_in_an_entrys_front_matter_is_one_error_at_week(tmp_path):
     text = "---\ndate: 2026-11-26\nweek: 2026-W48\nwith: priya\ngave: Reviewed the deck\n---\nBody\n"
     one_error(tmp_path, text, "week", kind="field", file="journal/2026/entry.md",
               says=("unknown field 'week'", "a reflection is a file of its own"))
+
+
+def test_a_people_file_named_in_another_case_is_named_as_such(tmp_path):
+    errors = errors_of(tmp_path, {"journal/People.YAML": PEOPLE,
+                                  "journal/a.yaml": "- {date: 2026-11-02, with: priya, gave: A}\n"}, people=None)
+    e = error_at(errors, "journal/People.YAML", PEOPLE, "priya", kind="file", says=("read only as 'people.yaml'",))
+    assert "rename People.YAML" in e["message"]
+
+
+def test_a_second_date_in_front_matter_does_not_suggest_a_dash(tmp_path):
+    text = "---\ndate: 2026-11-02\nwith: priya\ngave: A\ndate: 2026-11-03\n---\n"
+    e = one_error(tmp_path, text, "date", nth=2, kind="field", file="journal/2026/e.md", says=("duplicate key 'date'",))
+    assert "- " not in e["message"]
 
 
 def test_front_matter_that_is_never_closed_says_so(tmp_path):

@@ -96,6 +96,7 @@ BAD_ENTRIES = {
     "bad ack": "- {date: 2026-11-02, with: priya, received: x, acknowledged: loudly}",
     "a mapping": "date: 2026-11-02\nwith: priya\ngave: x\n",
     "empty with list": "- {date: 2026-11-02, with: [], gave: x}",
+    "blank act": "- {date: 2026-11-02, with: priya, gave: '   '}",
 }
 
 
@@ -117,6 +118,7 @@ BAD_PEOPLE = {
     "unknown field": "priya: {name: Priya, level: peer, teem: x}",
     "id not a slug": "Priya Nair: {name: Priya, level: peer}",
     "not a mapping": "- priya",
+    "blank name": "priya: {name: ' ', level: peer}",
 }
 
 

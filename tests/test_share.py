@@ -128,10 +128,9 @@ def test_html_share_has_no_real_names_private_entries_or_paths(tmp_path):
     assert not REAL.findall(manifest)
 
 
-@pytest.mark.pdf
 @pytest.mark.parametrize("tags", ["private, advice", "Private", "[advice, PRIVATE]", "advice,private"])
 def test_an_entry_tagged_private_in_any_spelling_stays_out_of_a_share(tmp_path, tags):
-    # `tags: private, advice` is two tags (as `reflect add --tags private,advice` writes them), and
+    # `tags: private, advice` is two tags (as `reflect add --tag private,advice` writes them), and
     # `Private` is private: read otherwise, the entry would travel into the shared report
     root = _project(tmp_path)
     with (root / "journal" / "2026-11.yaml").open("a") as f:
@@ -143,6 +142,7 @@ def test_an_entry_tagged_private_in_any_spelling_stays_out_of_a_share(tmp_path, 
     assert "entries: 2 included, 1 withheld as private" in stdout
 
 
+@pytest.mark.pdf
 def test_pdf_share_text_and_metadata_carry_no_names(tmp_path):
     try:
         import weasyprint  # noqa: F401
