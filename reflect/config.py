@@ -163,7 +163,13 @@ def _check_folders(config: Config, nodes: dict, p: "_ConfigParser") -> None:
     at = nodes.get("output") or nodes.get("journal")
     if at is None:
         return
-    if out == Path("."):
+    if "output" in nodes and out.parts and (out.parts[0].startswith(".") or out == Path("templates")):
+        what = "the theme's templates folder" if out == Path("templates") else "a hidden folder"
+        p.err(at, f"'output' ({config.output}) is {what}: reflect replaces its output folder on every build, "
+                  "so choose one of its own, e.g. output: site")
+    elif "output" in nodes and (config.root / out).is_file():
+        p.err(at, f"'output' ({config.output}) is a file: the site needs a folder, e.g. output: site")
+    elif out == Path("."):
         p.err(at, "'output' is the project folder itself: reflect replaces its output folder on every "
                   "build, so it needs a folder of its own, e.g. output: site")
     else:
@@ -225,7 +231,12 @@ class _ConfigParser:
         return self.scalar(n, "the owner's name")
 
     def _journal(self, n):
-        return self._folder(n)
+        v = self._folder(n)
+        if v is not None and Path(v) == Path("."):   # refused, so the default is read, not the whole project
+            self.err(n, "'journal' is the project folder itself: the journal needs a folder of its own, "
+                        "e.g. journal: journal")
+            return None
+        return v
 
     def _output(self, n):
         return self._folder(n)

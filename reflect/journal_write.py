@@ -85,6 +85,11 @@ def load_valid(root: Path) -> Loaded:
 
     config, cdiags = load_config(root, CATALOG)
     journal, jdiags = load_journal(config) if not cdiags else (Journal(), [])
+    if not cdiags and not config.journal_dir.is_dir():
+        from reflect.project import journal_lookalike, missing_journal
+
+        if journal_lookalike(config) is not None:   # a misspelt or renamed journal: not a new one
+            jdiags.append(missing_journal(config))
     diags = sorted(cdiags + jdiags)
     if diags:
         raise AddError(f"the {'configuration' if cdiags else 'journal'} has {plural(len(diags), 'error')}: fix "

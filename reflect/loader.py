@@ -52,6 +52,9 @@ class _Collector:
         """A scalar's text; `''` or only spaces is as empty as no value at all, unless `blank_ok`."""
         if isinstance(node, YScalar) and node.tag != "null" and (blank_ok or node.value.strip()):
             return node.value
+        if isinstance(node, YScalar) and blank_ok:    # `note:` with nothing after it: no note, as `note: ""`
+            return ""
+
         if isinstance(node, YScalar):
             hint = f" (YAML reads '{node.comment[:30]}' as a comment: put the text in quotes)" \
                 if node.comment else ""
@@ -542,6 +545,15 @@ def suggest_person(pid: str, people: dict) -> str:
 
 def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:
     items = [node] if isinstance(node, YScalar) else list(node.items) if isinstance(node, YSeq) else None
+    if isinstance(node, YScalar) and node.tag == "str" and "," in node.value:
+        # `with: priya, sam` means two people, as `reflect add gave priya,sam` does; each part keeps
+        # its own column for its error
+        items, at = [], 0
+        for part in node.value.split(","):
+            lead = len(part) - len(part.lstrip())
+            if part.strip():
+                items.append(YScalar(part.strip(), "str", node.line, node.col + at + lead))
+            at += len(part) + 1
     if items is None:
         c.err(node, "value", "'with' must be a person id or a list of ids")
         return None

@@ -98,8 +98,9 @@ class Entry(NamedTuple):
 
     @property
     def private(self) -> bool:
-        """Tagged `private` (in any case: `Private` keeps an entry out of a share just as well)."""
-        return "private" in self.tags or any(t.casefold() == "private" for t in self.tags)
+        """Tagged `private`, in any case or width, or with the word in a tag (`private advice`,
+        `advice; private`): a share would rather withhold one entry too many than leak one."""
+        return "private" in self.tags or any(_has_private(t) for t in self.tags)
 
     @property
     def helped(self) -> bool:
@@ -170,3 +171,13 @@ def week_of(d: dt.date, week_start_day: str = "monday") -> str:
     if week_start_day == "sunday" and d.weekday() == 6:
         d += dt.timedelta(days=1)
     return iso_week(d)
+
+
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _has_private(tag: str) -> bool:
+    """Is 'private' one of the words of `tag` (NFKC-folded: ＰＲＩＶＡＴＥ counts)?"""
+    import unicodedata
+
+    return "private" in _WORDS.findall(unicodedata.normalize("NFKC", tag).casefold())

@@ -40,24 +40,38 @@ def load_project(root: Path, use_cache: bool = True, while_parsing=None) -> Proj
     return Project(config, journal, ledger, tuple(sorted(cdiags + jdiags)))
 
 
+def journal_lookalike(config) -> str | None:
+    """For a journal folder that is not there: a folder next to where it should be that is
+    probably it (a near spelling, else one holding a people.yaml), as a path inside the project."""
+    from reflect.errors import suggest
+
+    root, parent = config.root, config.journal_dir.parent
+    near = sorted(p.relative_to(root).as_posix() for p in parent.iterdir()
+                  if p.is_dir() and not p.name.startswith(".")) if parent.is_dir() else []
+    close = suggest(Path(config.journal).as_posix(), near)
+    if close:
+        return close.split("'")[1]
+    return next((p for p in near if (root / p / "people.yaml").is_file()), None)
+
+
 def missing_journal(config) -> Diagnostic:
     """The error for a journal folder that is not there: a typo in `journal:`, or a folder renamed
     or not made yet.  (`reflect add` still starts a journal in a project that has none.)"""
-    from reflect.errors import suggest
-
-    folder, root = config.journal_dir, config.root
-    parent = folder.parent
-    near = sorted(p.relative_to(root).as_posix() for p in parent.iterdir()
-                  if p.is_dir() and not p.name.startswith(".")) if parent.is_dir() else []
+    folder = config.journal_dir
     name = Path(config.journal).as_posix()
-    hint = suggest(name, near) or next((f" (did you mean '{p}'?)" for p in near
-                                        if (root / p / "people.yaml").is_file()), "")
+    near = journal_lookalike(config)
+    hint = f" (did you mean '{near}'?)" if near else ""
+    if config.journal_source is not None and folder.is_file():
+        return Diagnostic(config.journal_source, "config", f"'{name}' is a file: 'journal' names the folder "
+                          "that holds people.yaml and the entries")
+    # with a folder that is probably the journal, `reflect add` refuses to start a second one
+    start = "" if near else ", or start the journal there with 'reflect add'"
     if config.journal_source is not None:
-        return Diagnostic(config.journal_source, "config", f"the journal folder '{name}' does not exist{hint}: "
-                          "fix 'journal:', or start the journal there with 'reflect add'")
+        return Diagnostic(config.journal_source, "config",
+                          f"the journal folder '{name}' does not exist{hint}: fix 'journal:'{start}")
     return Diagnostic(Source(CONFIG_NAME, 1, 1), "config",
-                      f"there is no '{name}' folder next to reflect.yaml{hint}: start the journal with "
-                      "'reflect add', or set 'journal:' to the folder that holds it")
+                      f"there is no '{name}' folder next to reflect.yaml{hint}: set 'journal:' to the folder "
+                      f"that holds it{start}")
 
 
 def findings(project: Project, as_of: dt.date):

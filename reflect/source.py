@@ -253,6 +253,22 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
             return (i + 1 + offset, c + 1, "syntax",
                     f"YAML syntax error: the quote {q} opened here is not closed on its line "
                     f"(YAML reads on to line {mark.line + 1 + offset}, where it stops: {problem})")
+    if mark is not None and "mapping values are not allowed" in problem:
+        # `- date:2026-11-24` on the line above: one word to YAML, so the next key has no mapping
+        prev = next((i for i in range(mark.line - 1, -1, -1) if lines[i].strip()), None) if mark.line <= len(lines) else None
+        said = lines[prev].strip().removeprefix("- ").strip() if prev is not None else ""
+        if prev is not None and re.match(r"^[a-z_]+:[^\s/]", said):
+            return (prev + 1 + offset, lines[prev].index(said) + 1, "syntax",
+                    f"YAML syntax error: '{said}' is not 'key: value' "
+                    f"(put a space after the colon: {said.replace(':', ': ', 1)})")
+    if mark is not None and mark.line < len(lines) and "expected key" in problem:
+        # a quoted value that ends early: `'Priya's deck'` or `"Reviewed" her deck`
+        m = _OPENS_QUOTE.match(lines[mark.line])
+        if m and mark.column > m.end():
+            q = m.group(1)
+            fix = ("inside '...', write an apostrophe as '' (or quote the text with \"...\")" if q == "'"
+                   else "the text goes on after its closing quote: put all of it inside the quotes")
+            return (mark.line + 1 + offset, m.start(1) + 1, "syntax", f"YAML syntax error: {fix}")
     msg = f"{context}: {problem}" if context else problem
     if "mapping values are not allowed" in problem and mark is not None:
         before = lines[mark.line][:mark.column] if mark.line < len(lines) else ""

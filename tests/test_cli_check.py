@@ -102,6 +102,16 @@ def test_a_journal_folder_that_is_not_there_is_an_error_not_an_empty_valid_journ
     assert not (tmp_path / "site").exists() and not (tmp_path / "r.pdf").exists()
 
 
+def test_add_and_done_refuse_a_misspelt_journal_instead_of_starting_a_second_one(example):
+    cfg = example / "reflect.yaml"
+    cfg.write_text(cfg.read_text().replace("journal: journal ", "journal: jornal  "))
+    for argv in (["add", "person", "zoe", "--name", "Zoe", "--level", "peer"], ["add", "gave", "priya", "x"], ["done"]):
+        code, out, err = run_cli([*argv, "--project", example, "--as-of", AS_OF])
+        assert code == 1 and "'jornal' does not exist (did you mean 'journal'?)" in err, (argv, out, err)
+        assert "reflect add" not in err.split("did you mean")[1].splitlines()[0]   # not told to start one there
+    assert not (example / "jornal").exists()
+
+
 def test_reflect_add_still_starts_a_journal_in_a_project_without_one(tmp_path):
     (tmp_path / "reflect.yaml").write_text("owner: Ada\n")
     code, out, err = run_cli(["add", "gave", "priya", "Reviewed her deck", "--new-person", "Priya Shah",

@@ -261,3 +261,15 @@ def test_a_rule_is_set_by_its_name_or_by_its_code(tmp_path):
 def test_config_messages_say_what_is_wrong(tmp_path, text, token, says, not_says):
     e = one_config_error(tmp_path, text, token, says)
     assert not not_says or not_says not in e["message"], e
+
+
+@pytest.mark.parametrize("text, token, says", [
+    ('journal: ""\n', '""', "'journal' is the project folder itself"),
+    ("journal: .\n", ".", "'journal' is the project folder itself"),
+    ("output: .git\n", ".git", "is a hidden folder"),
+    ("output: templates\n", "templates", "the theme's templates folder"),
+    ("output: reflect.yaml\n", "reflect.yaml", "is a file"),
+])
+def test_journal_and_output_folders_that_cannot_work_are_one_error(tmp_path, text, token, says):
+    # `journal: .` is refused and the default journal/ is read, so its entries do not cascade
+    one_config_error(tmp_path, text, token, says)

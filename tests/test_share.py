@@ -128,7 +128,8 @@ def test_html_share_has_no_real_names_private_entries_or_paths(tmp_path):
     assert not REAL.findall(manifest)
 
 
-@pytest.mark.parametrize("tags", ["private, advice", "Private", "[advice, PRIVATE]", "advice,private"])
+@pytest.mark.parametrize("tags", ["private, advice", "Private", "[advice, PRIVATE]", "advice,private",
+                                  "private advice", "'advice; private'", "[advice/private]", "ＰＲＩＶＡＴＥ"])
 def test_an_entry_tagged_private_in_any_spelling_stays_out_of_a_share(tmp_path, tags):
     # `tags: private, advice` is two tags (as `reflect add --tag private,advice` writes them), and
     # `Private` is private: read otherwise, the entry would travel into the shared report
