@@ -301,8 +301,11 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
         seen.add(pid)
         if not PERSON_ID.match(pid):
             c.err(key, "value", f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{_slug(pid)}'")
-            if PERSON_ID.match(_slug(pid)):
-                people.setdefault(_slug(pid), None)   # entries that already use the slug wait for the fix
+            # entries that use the slug, or a word of it ('priya' for 'Priya Nair'), wait for the fix
+            # instead of each being an "unknown person": one mistake, one error
+            for known in (_slug(pid), *_slug(pid).split("-")):
+                if PERSON_ID.match(known):
+                    people.setdefault(known, None)
             continue
         if not isinstance(val, YMap):
             c.err(val, "value", f"person '{pid}' needs a mapping with at least name and level")

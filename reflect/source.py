@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple, Union
 
-JOURNAL_SUFFIXES = (".yaml", ".yml", ".md")
+JOURNAL_SUFFIXES = (".yaml", ".yml", ".md", ".markdown")
 MAX_DEPTH = 20
 
 
@@ -334,8 +334,8 @@ def parse_file(path: Path) -> ParsedFile:
 
 
 def is_markdown(name: str) -> bool:
-    """A Markdown journal file (`.md`, in any case), as opposed to a YAML one."""
-    return name.lower().endswith(".md")
+    """A Markdown journal file (`.md` or `.markdown`, in any case), as opposed to a YAML one."""
+    return name.lower().endswith((".md", ".markdown"))
 
 
 def discover(folder: Path) -> list[Path]:

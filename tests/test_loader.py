@@ -469,6 +469,14 @@ def test_a_people_yaml_that_cannot_be_used_is_one_problem_not_one_per_mention(tm
     assert all(e["file"] == "journal/people.yaml" for e in errors)
 
 
+@pytest.mark.parametrize("pid", ["Priya Nair", "priya_n", "Priya"])
+def test_a_person_id_that_is_not_a_slug_is_one_error_even_when_entries_use_a_word_of_it(tmp_path, pid):
+    people = f"'{pid}': {{name: Priya Nair, level: peer}}\nsam: {{name: Sam Okafor, level: senior}}\n"
+    errors = errors_of(tmp_path, {"journal/people.yaml": people, "journal/a.yaml": ENTRIES}, people=None)
+    (e,) = errors
+    assert e["file"] == "journal/people.yaml" and "lower-case slug" in e["message"], errors
+
+
 def test_a_person_id_in_capitals_is_one_error_not_an_unknown_person_at_every_mention(tmp_path):
     people = "Priya: {name: Priya Shah, level: peer}\nsam: {name: Sam Okafor, level: senior}\n"
     errors = errors_of(tmp_path, {"journal/people.yaml": people, "journal/a.yaml": ENTRIES}, people=None)
@@ -494,10 +502,11 @@ def test_journal_files_with_upper_case_extensions_are_read_not_skipped(tmp_path)
     root = make_project(tmp_path, {"journal/people.yaml": PEOPLE,
                                    "journal/2026/11.YAML": "- {date: 2026-11-02, with: priya, gave: A}\n",
                                    "journal/2026/12.Yml": "- {date: 2026-12-01, with: sam, gave: B}\n",
-                                   "journal/2026/all-hands.MD": "---\ndate: 2026-11-18\nwith: sam\nthanked: C\n---\nBody\n"})
+                                   "journal/2026/all-hands.MD": "---\ndate: 2026-11-18\nwith: sam\nthanked: C\n---\nBody\n",
+                                   "journal/2026/retro.markdown": "---\ndate: 2026-11-19\nwith: sam\ngave: D\n---\n"})
     project = load_project(root)
     assert project.diagnostics == ()
-    assert [(e.what, e.note) for e in project.journal.entries] == [("A", ""), ("C", "Body"), ("B", "")]
+    assert [(e.what, e.note) for e in project.journal.entries] == [("A", ""), ("C", "Body"), ("D", ""), ("B", "")]
     errors = errors_of(tmp_path / "bad", {"journal/2026/11.YAML": "- {date: 2026-11-02, with: pryia, gave: A}\n"})
     assert [e["file"] for e in errors] == ["journal/2026/11.YAML"]
 
