@@ -472,8 +472,9 @@ def rhythm_strip(weeks: list[tuple[str, int]], label: str, id_prefix: str,
 
     Four shades: none, 1, 2-3, 4+ (`thresholds`), darker = more; each week
     with exchanges is a `<rect>` with its own `<title>` ("2026-W12: 3
-    exchanges", "2026-W13: 1 exchange": `unit` is the singular noun), the empty weeks are one `<path>` (a tooltip saying "0" on
-    every blank square tripled the size of a week page).  The chart title
+    exchanges", "2026-W13: 1 exchange": `unit` is the singular noun), the
+    empty weeks are one `<path>` (a tooltip saying "0" on every blank square
+    tripled the size of a week page).  The chart title
     carries `rhythm_summary(weeks)`, which the caller can also show as the
     text alternative.  Rows wrap every 53 weeks.  `tooltips=False` (paper:
     nothing to hover) draws every shade as one `<path>`: 4 elements instead of

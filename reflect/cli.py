@@ -44,17 +44,17 @@ def _date(text: str) -> dt.date:
 
 def week_arg(text: str) -> str:
     """A command-line ISO week ('2026-W48'), within the years a journal may hold; UsageError if not."""
-    from reflect.model import ISO_WEEK, parse_week
+    from reflect.model import week_problem
 
-    week = parse_week(text)
-    if week is None:
-        m = ISO_WEEK.match(text.strip())
-        if not m:
-            raise UsageError(f"'{text}' is not an ISO week like 2026-W48")
-        if not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
-            raise UsageError(f"'{text}': choose a week between {DATE_MIN.year} and {DATE_MAX.year}")
-        raise UsageError(f"'{text}': {m.group(1)} has no week {int(m.group(2))}")
-    return week
+    why = week_problem(text)
+    if why == "form":
+        raise UsageError(f"'{text}' is not an ISO week like 2026-W48")
+    if why == "years":
+        raise UsageError(f"'{text}': choose a week between {DATE_MIN.year} and {DATE_MAX.year}")
+    if why == "week":
+        year, week = text.strip().split("-W")
+        raise UsageError(f"'{text}': {year} has no week {int(week)}")
+    return text.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -44,19 +44,24 @@ class Diagnostic:
         }
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` was most likely meant to be (another case of it, else a near spelling), or None."""
     pool = sorted(set(choices))
     if not isinstance(word, str) or not pool:
-        return ""
+        return None
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered and lowered[word.lower()] != word:
-        return f" (did you mean '{lowered[word.lower()]}'?)"
+        return lowered[word.lower()]
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not close:
-        close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-        close = [lowered[c] for c in close]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+        close = [lowered[c] for c in difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)]
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean 'x'?)' suffix, or '' when nothing is close."""
+    near = closest(word, choices)
+    return f" (did you mean '{near}'?)" if near is not None else ""
 
 
 class PdfUnavailable(Exception):

@@ -12,13 +12,13 @@ import gc
 import os
 import re
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from reflect.config import RHYTHM_HELP, Config, parse_rhythm
-from reflect.errors import Diagnostic, Source, suggest
+from reflect.errors import Diagnostic, Source, closest, suggest
 from reflect.model import (DATE_MAX, DATE_MIN, ISO_WEEK, Act, Alignment, Entry, Journal, Level,  # noqa: F401
-                           Outcome, Person, Reflection, Size, iso_week, parse_week)
+                           Outcome, Person, Reflection, Size, iso_week, week_problem)
 from reflect import filecache
 from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, is_markdown, parse_bytes, read_bytes
 
@@ -54,7 +54,6 @@ class _Collector:
             return node.value
         if isinstance(node, YScalar) and blank_ok:    # `note:` with nothing after it: no note, as `note: ""`
             return ""
-
         if isinstance(node, YScalar):
             hint = f" (YAML reads '{node.comment[:30]}' as a comment: put the text in quotes)" \
                 if node.comment else ""
@@ -272,7 +271,7 @@ def _rel(path: Path, root: Path) -> str:
 def _check_weeks(items: list[Reflection], diags: list[Diagnostic], what: str) -> None:
     seen: dict[str, Reflection] = {}
     # the file named after its week (reflections/2026-W47.md) is the first; any other is the second
-    for r in sorted(items, key=lambda r: (r.source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] != r.week, r.source)):
+    for r in sorted(items, key=lambda r: (PurePosixPath(r.source.path).stem != r.week, r.source)):
         if r.week in seen:
             diags.append(Diagnostic(r.source, "file", f"a second {what} for {r.week} "
                                     f"(the first is {seen[r.week].source.short()})"))
@@ -422,10 +421,10 @@ def _load_markdown(c, root, parsed, people, kind, entries, reflections, coach) -
 
 def _week(c, node) -> str | None:
     v = node.value if isinstance(node, YScalar) else ""
-    if ISO_WEEK.match(v) and parse_week(v):
+    why = week_problem(v) if v == v.strip() else "form"
+    if why is None:
         return v
-    m = ISO_WEEK.match(v)
-    if m and not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
+    if why == "years":
         c.err(node, "value", f"'week' must be between {DATE_MIN.year} and {DATE_MAX.year}, got '{v}'")
     else:
         c.err(node, "value", f"'week' must be an ISO week like {iso_week(dt.date(2026, 11, 24))}, got '{v or '…'}'")
@@ -542,8 +541,8 @@ def suggest_person(pid: str, people: dict) -> str:
     names.update({a.lower(): p.id for p in listed for a in p.aliases})
     if pid.lower() in names:
         return f" (did you mean '{names[pid.lower()]}'?)"
-    close = suggest(pid.lower(), names)
-    return f" (did you mean '{names[close.split(chr(39))[1]]}'?)" if close else ""
+    close = closest(pid.lower(), names)
+    return f" (did you mean '{names[close]}'?)" if close is not None else ""
 
 
 def _with(c: _Collector, node, people: dict) -> tuple[str, ...] | None:

@@ -145,17 +145,24 @@ DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-def parse_week(text: str) -> str | None:
-    """'2026-W48' if `text` names a real ISO week of the years the journal accepts (DATE_MIN to
-    DATE_MAX; surrounding blanks allowed), else None."""
+def week_problem(text: str) -> str | None:
+    """Why `text` is not an ISO week the journal accepts: 'form' (not YYYY-Www), 'years' (outside
+    DATE_MIN to DATE_MAX) or 'week' (no such week that year); None if it is one (blanks around allowed)."""
     m = ISO_WEEK.match(text.strip())
-    if not m or not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
-        return None
+    if not m:
+        return "form"
+    if not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
+        return "years"
     try:
         dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
     except ValueError:
-        return None
-    return f"{m.group(1)}-W{m.group(2)}"
+        return "week"
+    return None
+
+
+def parse_week(text: str) -> str | None:
+    """'2026-W48' if `text` names a real ISO week of the years the journal accepts, else None."""
+    return None if week_problem(text) else text.strip()
 
 
 def week_bounds(week: str, week_start_day: str = "monday") -> tuple[dt.date, dt.date]:

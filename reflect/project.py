@@ -43,15 +43,13 @@ def load_project(root: Path, use_cache: bool = True, while_parsing=None) -> Proj
 def journal_lookalike(config) -> str | None:
     """For a journal folder that is not there: a folder next to where it should be that is
     probably it (a near spelling, else one holding a people.yaml), as a path inside the project."""
-    from reflect.errors import suggest
+    from reflect.errors import closest
 
     root, parent = config.root, config.journal_dir.parent
     near = sorted(p.relative_to(root).as_posix() for p in parent.iterdir()
                   if p.is_dir() and not p.name.startswith(".")) if parent.is_dir() else []
-    close = suggest(Path(config.journal).as_posix(), near)
-    if close:
-        return close.split("'")[1]
-    return next((p for p in near if (root / p / "people.yaml").is_file()), None)
+    return closest(Path(config.journal).as_posix(), near) or \
+        next((p for p in near if (root / p / "people.yaml").is_file()), None)
 
 
 def missing_journal(config) -> Diagnostic:

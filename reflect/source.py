@@ -223,6 +223,15 @@ def _unclosed_quote(text: str, first: int, error_line: int) -> tuple[int, int, s
     return None
 
 
+_NO_SPACE = re.compile(r"^[a-z_]+:[^\s/]")   # `with:priya`: a field with no space after its colon (not a URL)
+
+
+def _not_key_value(said: str) -> str:
+    """'… is not key: value', with the fix when it is a field missing the space after its colon."""
+    hint = f"'{said}' is not 'key: value'" if said else "this line is not 'key: value'"
+    return hint + (f" (put a space after the colon: {said.replace(':', ': ', 1)})" if _NO_SPACE.match(said) else "")
+
+
 def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, str]:
     """A YAML syntax error where the user can fix it, in words that say how, where that is known."""
     mark = exc.problem_mark or exc.context_mark
@@ -240,10 +249,7 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
     if "simple key" in context and start is not None and text:
         # `with:priya` is one word to YAML, and the line after is where it gives up
         said = lines[start.line][start.column:].strip() if start.line < len(lines) else ""
-        hint = f"'{said}' is not 'key: value'" if said else "this line is not 'key: value'"
-        if re.match(r"^[a-z_]+:[^\s/]", said):     # a field with no space after its colon (not a URL)
-            hint += f" (put a space after the colon: {said.replace(':', ': ', 1)})"
-        return start.line + 1 + offset, start.column + 1, "syntax", f"YAML syntax error: {hint}"
+        return start.line + 1 + offset, start.column + 1, "syntax", f"YAML syntax error: {_not_key_value(said)}"
     if mark is not None and text:
         # a quote opened on an earlier line runs on and ends at some later quote, where YAML stops
         first = start.line if start is not None and start.line < mark.line else max(mark.line - 200, 0)
@@ -255,12 +261,10 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
                     f"(YAML reads on to line {mark.line + 1 + offset}, where it stops: {problem})")
     if mark is not None and "mapping values are not allowed" in problem:
         # `- date:2026-11-24` on the line above: one word to YAML, so the next key has no mapping
-        prev = next((i for i in range(mark.line - 1, -1, -1) if lines[i].strip()), None) if mark.line <= len(lines) else None
+        prev = next((i for i in range(min(mark.line, len(lines)) - 1, -1, -1) if lines[i].strip()), None)
         said = lines[prev].strip().removeprefix("- ").strip() if prev is not None else ""
-        if prev is not None and re.match(r"^[a-z_]+:[^\s/]", said):
-            return (prev + 1 + offset, lines[prev].index(said) + 1, "syntax",
-                    f"YAML syntax error: '{said}' is not 'key: value' "
-                    f"(put a space after the colon: {said.replace(':', ': ', 1)})")
+        if _NO_SPACE.match(said):
+            return prev + 1 + offset, lines[prev].index(said) + 1, "syntax", f"YAML syntax error: {_not_key_value(said)}"
     if mark is not None and mark.line < len(lines) and "expected key" in problem:
         # a quoted value that ends early: `'Priya's deck'` or `"Reviewed" her deck`
         m = _OPENS_QUOTE.match(lines[mark.line])
