@@ -48,10 +48,26 @@ class _Collector:
     def err(self, node, kind: str, msg: str) -> None:
         self.diags.append(Diagnostic(self.src(node), kind, msg))
 
+    def cut(self, node, field: str, fix: str = "put the whole text in quotes to keep it") -> bool:
+        """Did a comment cut this value short (`gave: Reviewed PR #123`)?  Then say so, at the '#'.
+
+        YAML reads ' #' as the start of a comment, so the text would lose its end without a word
+        (and `tags: advice #private` would lose the tag that keeps an entry out of a share)."""
+        if not (isinstance(node, YScalar) and node.comment and node.value):
+            return False
+        kept = node.value if len(node.value) <= 40 else node.value[:39] + "…"
+        gone = node.comment if len(node.comment) <= 30 else node.comment[:29] + "…"
+        self.diags.append(Diagnostic(
+            Source(self.rel, node.comment_line, node.comment_col), "value",
+            f"'{field}' is cut short: YAML reads '{gone}' as a comment and keeps only '{kept}'; "
+            f"{fix} (a comment needs a space after '#')"))
+        return True
+
     def text(self, node, field: str, blank_ok: bool = False) -> str | None:
-        """A scalar's text; `''` or only spaces is as empty as no value at all, unless `blank_ok`."""
+        """A scalar's text; `''` or only spaces is as empty as no value at all, unless `blank_ok`.
+        A text a comment cut short is refused (see `cut`)."""
         if isinstance(node, YScalar) and node.tag != "null" and (blank_ok or node.value.strip()):
-            return node.value
+            return None if self.cut(node, field) else node.value
         if isinstance(node, YScalar) and blank_ok:    # `note:` with nothing after it: no note, as `note: ""`
             return ""
         if isinstance(node, YScalar):
@@ -100,12 +116,18 @@ class _Collector:
         return v
 
     def words(self, node, field: str) -> tuple[str, ...] | None:
+        def fix(n: YScalar) -> str:
+            meant = n.comment.lstrip("#").split()[0].strip(",[]")
+            return f"write them without '#' ({field}: [{n.value}, {meant}]) or in quotes"
+
         if isinstance(node, YScalar) and node.tag != "null":
-            return (node.value,)
+            return None if node.comment and self.cut(node, field, fix(node)) else (node.value,)
         if isinstance(node, YSeq):
             out = []
             for item in node.items:
                 if isinstance(item, YScalar) and item.tag != "null":
+                    if item.comment and self.cut(item, field, fix(item)):
+                        return None
                     out.append(item.value)
                 else:
                     self.err(item, "value", f"each item of '{field}' must be a word")

@@ -27,7 +27,11 @@ class YScalar(NamedTuple):
     tag: str  # "str", "int", "float", "bool", "null", "timestamp" or a custom tag
     line: int
     col: int
-    comment: str = ""  # an empty value's same-line comment (`gave: #1 priority`: YAML reads no text)
+    # a plain value's same-line comment when it reads like text YAML cut off: `gave: #1 priority`
+    # (no text at all) or `gave: Reviewed PR #123` (text 'Reviewed PR'); a `  # comment` is not kept
+    comment: str = ""
+    comment_line: int = 0  # 1-based line and column of that comment's '#'
+    comment_col: int = 0
 
 
 class YMap(NamedTuple):
@@ -60,6 +64,7 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOL = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_CUT = re.compile(r"[ \t]+#[^\s#]")   # after a plain value: ' #123', ' #eng-wins', not '  # a comment'
 
 
 def _resolve(value: str) -> str:
@@ -94,6 +99,7 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
     problems: list = []
     root = None
     lines: list[str] | None = None   # the text's lines, split only if an empty value needs a look
+    has_hash = "#" in text          # could a comment have cut a value short?
     stack: list = []  # [kind, items, line, col]
     docs = 0
     try:
@@ -109,7 +115,7 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     kind = _resolve(ev.value) if ev.implicit[0] and not ev.style else "str"
                 else:
                     kind = tag[len(_STD):] if tag.startswith(_STD) else tag
-                col, comment = m.column + 1, ""
+                col, comment, comment_line, comment_col = m.column + 1, "", 0, 0
                 if kind == "null" and not ev.value:
                     # `gave: #1 priority`: YAML reads a comment and no value; the empty value keeps the
                     # comment and its place, so that an error about it can say what happened
@@ -118,7 +124,19 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     rest = lines[m.line][m.column:] if m.line < len(lines) else ""
                     if rest.lstrip().startswith("#"):
                         comment, col = rest.strip(), col + len(rest) - len(rest.lstrip())
-                node = YScalar(ev.value, kind, m.line + 1 + offset, col, comment)
+                        comment_line, comment_col = m.line + 1 + offset, col
+                elif not ev.style and has_hash:
+                    # `gave: Reviewed PR #123`: YAML ends the text before ' #'; kept so that the
+                    # loader can refuse a cut text instead of losing its end without a word
+                    if lines is None:
+                        lines = text.splitlines()
+                    e = ev.end_mark
+                    rest = lines[e.line][e.column:] if e.line < len(lines) else ""
+                    cut = _CUT.match(rest)
+                    if cut is not None:
+                        comment = rest.strip()
+                        comment_line, comment_col = e.line + 1 + offset, e.column + cut.end() - 1
+                node = YScalar(ev.value, kind, m.line + 1 + offset, col, comment, comment_line, comment_col)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
                 if ev.anchor is not None:
@@ -246,6 +264,20 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
         return (start.line + 1 + offset, start.column + 1, "syntax",
                 f"YAML syntax error: the quote {q} opened here is not closed (the text runs on to {end})")
     line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    if "flow" in context and start is not None and mark is not None:
+        # `tags: [advice, #private]`, `{name: Priya #1, level: peer}`: the comment hides the closing
+        # bracket, and YAML stops lines later
+        # (YAML's context mark is at the opening bracket or, for a flow node, where it gave up)
+        first = start.line if start.line < mark.line else max(mark.line - 50, 0)
+        depth = 0   # brackets open before each line's comment, from `first` on
+        for i in range(first, min(mark.line, len(lines) - 1) + 1):
+            at = _comment_at(lines[i], 0)
+            before = lines[i] if at is None else lines[i][:at]
+            depth = max(depth + before.count("[") + before.count("{") - before.count("]") - before.count("}"), 0)
+            if at is not None and depth > 0:
+                return (i + 1 + offset, at + 1, "syntax",
+                        "YAML syntax error: ' #' starts a comment, which hides the rest of the line "
+                        "and its closing bracket; put a text with '#' in quotes")
     if "simple key" in context and start is not None and text:
         # `with:priya` is one word to YAML, and the line after is where it gives up
         said = lines[start.line][start.column:].strip() if start.line < len(lines) else ""
@@ -283,6 +315,21 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
             text_line = lines[mark.line] if mark.line < len(lines) else ""
             col = len(text_line) - len(text_line.lstrip()) + 1 if text_line.strip() else col
     return line, col, "syntax", f"YAML syntax error: {msg}"
+
+
+def _comment_at(line: str, start: int) -> int | None:
+    """The 0-based column of the '#' that starts a comment in `line` from `start` on (outside quotes)."""
+    quote = None
+    for i in range(start, len(line)):
+        c = line[i]
+        if quote is not None:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+            return i
+    return None
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:

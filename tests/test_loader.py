@@ -132,6 +132,12 @@ def test_values_that_say_nothing_or_contradict_the_entry(tmp_path, text, token, 
     one_error(tmp_path, text, token, kind="value", says=(says,))
 
 
+def test_a_comment_inside_a_persons_braces_is_named_at_its_hash(tmp_path):
+    people = "priya: {name: Priya #1 fan, level: peer}\nsam: {name: Sam, level: senior}\n"
+    errors = errors_of(tmp_path, {"journal/a.yaml": "- date: 2026-11-02\n  with: priya\n  gave: A\n"}, people=people)
+    error_at(errors, "journal/people.yaml", people, "#1", kind="syntax", says=("' #' starts a comment",))
+
+
 def test_a_blank_person_name_is_an_error_but_a_blank_note_is_not(tmp_path):
     people = "priya: {name: '', level: peer}\nsam: {name: Sam, level: senior, team: '', note: ''}\n"
     one_error(tmp_path, people, "''", kind="value", says=("'name' is empty",), file="journal/people.yaml", people=None)
@@ -149,6 +155,34 @@ def test_text_that_yaml_reads_as_a_comment_says_so(tmp_path):
     one_error(tmp_path, text, "#1", kind="value", says=("'gave' is empty", "'#1 priority review' as a comment", "quotes"))
 
 
+@pytest.mark.parametrize("line, token, says", [
+    ("  gave: Reviewed PR #123 for her\n", "#123", ("'gave' is cut short", "'#123 for her' as a comment",
+                                                  "keeps only 'Reviewed PR'", "quotes")),
+    # a hashtag-style tag would be lost, and '#private' is the one that keeps an entry out of a share
+    ("  gave: A\n  tags: advice #private\n", "#private", ("'tags' is cut short", "tags: [advice, private]")),
+    ("  gave: A\n  tags: [advice, mentoring #private\n    ]\n", "#private", ("'tags' is cut short",)),
+    ("  gave: A\n  note: Shipped the fix #eng-wins\n", "#eng", ("'note' is cut short",)),
+    # a multi-line plain text cut on its last line
+    ("  gave: Reviewed the deck\n    with her team #q1\n", "#q1", ("keeps only 'Reviewed the deck with her team'",)),
+])
+def test_text_that_a_comment_cuts_short_is_refused_at_the_hash(tmp_path, line, token, says):
+    text = "- date: 2026-11-02\n  with: priya\n" + line
+    one_error(tmp_path, text, token, kind="value", says=says)
+
+
+def test_a_comment_with_a_space_after_the_hash_and_quoted_hashes_are_read_as_written(tmp_path):
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml": (
+        "- date: 2026-11-02\n  with: priya  #our lead\n"
+        "  gave: Reviewed the deck  # took two hours\n"
+        "  tags: [advice, '#q1']   ## two hashes\n"
+        "- date: 2026-11-03\n  with: sam\n  thanked: \"Thanked him in #eng-wins\" #1\n")})
+    project = load_project(root, use_cache=False)
+    assert not project.diagnostics
+    a, b = project.journal.entries
+    assert (a.what, a.tags, a.people) == ("Reviewed the deck", ("advice", "#q1"), ("priya",))
+    assert b.what == "Thanked him in #eng-wins"
+
+
 @pytest.mark.parametrize("text, token, says", [
     # valid quotes are not blamed for an error further down: YAML's own place, with an indentation hint
     ('- date: 2026-11-02\n  with: priya\n  gave: "long text\n    continued"\n  size: small\n   tags: [a]\n',
@@ -162,6 +196,11 @@ def test_text_that_yaml_reads_as_a_comment_says_so(tmp_path):
     ("- date:2026-11-24\n  with: priya\n  gave: A\n", "date:", "put a space after the colon: date: 2026-11-24"),
     ("- date: 2026-11-02\n  with: priya\n  gave: 'Reviewed Priya's deck'\n", "'Reviewed", "write an apostrophe as ''"),
     ('- date: 2026-11-02\n  with: priya\n  gave: "Reviewed" her deck\n', '"Reviewed', "goes on after its closing quote"),
+    # a comment inside brackets hides the closing bracket: YAML gives up on a later line
+    ("- date: 2026-11-02\n  with: priya\n  gave: A\n  tags: [advice, #private]\n- date: 2026-11-03\n"
+     "  with: sam\n  gave: B\n", "#private", "' #' starts a comment, which hides the rest of the line"),
+    ("- date: 2026-11-02\n  with: priya\n  gave: A\n  tags: [advice, 'a #b',\n    #private]\n", "#private",
+     "put a text with '#' in quotes"),
 ])
 def test_yaml_syntax_errors_blame_only_the_real_cause(tmp_path, text, token, says):
     errors = errors_of(tmp_path, {"journal/a.yaml": text})
