@@ -133,6 +133,16 @@ def iso_week(d: dt.date) -> str:
     return f"{y}-W{w:02d}"
 
 
+def days_text(start: dt.date, end: dt.date, weekday: bool = False) -> str:
+    """'23 Nov – 29 Nov 2026' ('Mon 23 Nov – Sun 29 Nov 2026' with `weekday`); days in two years
+    name both: '29 Dec 2025 – 4 Jan 2026'."""
+    def day(d: dt.date) -> str:
+        return f"{d:%a} {d.day} {d:%b}" if weekday else f"{d.day} {d:%b}"
+
+    first = day(start) if start.year == end.year else f"{day(start)} {start.year}"
+    return f"{first} – {day(end)} {end.year}"
+
+
 def week_start(week: str) -> dt.date:
     """Monday of an ISO week 'YYYY-Www'."""
     y, w = week.split("-W")
@@ -145,13 +155,17 @@ DATE_MIN, DATE_MAX = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+_LAST_WEEK = DATE_MAX.isocalendar()[:2]   # (3000, 1): the week of the last date --as-of takes
+
+
 def week_problem(text: str) -> str | None:
     """Why `text` is not an ISO week the journal accepts: 'form' (not YYYY-Www), 'years' (outside
     DATE_MIN to DATE_MAX) or 'week' (no such week that year); None if it is one (blanks around allowed)."""
     m = ISO_WEEK.match(text.strip())
     if not m:
         return "form"
-    if not DATE_MIN.year <= int(m.group(1)) <= DATE_MAX.year:
+    year = int(m.group(1))
+    if not DATE_MIN.year <= year <= DATE_MAX.year and (year, int(m.group(2))) != _LAST_WEEK:
         return "years"
     try:
         dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)

@@ -6,7 +6,7 @@ import textwrap
 from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
 from reflect.console import Console, plural
 from reflect.ledger import is_ask, is_give
-from reflect.model import Act, Severity
+from reflect.model import Act, Severity, days_text
 from reflect.report import week_bounds, week_of, week_report
 
 WIDTH = 80
@@ -40,7 +40,7 @@ def cmd_plan(args, con: Console) -> int:
     have_give = [e for e in this_week if is_give(e)]
     have_ask = [e for e in this_week if is_ask(e)]
     plan = report.plan
-    con.print(con.style(f"Homework for {week} ({start:%a %d %b} – {end:%a %d %b})", "bold"))
+    con.print(con.style(f"Homework for {week} ({days_text(start, end, weekday=True)})", "bold"))
     con.print()
     todo = []
     unsuggested = []
@@ -103,7 +103,7 @@ def cmd_week(args, con: Console) -> int:
     start, end = week_bounds(week, project.config.week_start)
     r = week_report(project, week, as_of)
     out = con.print
-    out(con.style(f"{r.owner} · {r.week} · {start:%d %b} – {end:%d %b %Y}", "bold"))
+    out(con.style(f"{r.owner} · {r.week} · {days_text(start, end)}", "bold"))
     nums = "  ".join(f"{t.label.lower()} {t.value}" + (f" ({t.detail})" if t.detail else "") for t in r.tiles)
     out(_wrap(nums, "  ", "  "))
     out()

@@ -37,7 +37,7 @@ from reflect.theme import THEME_MARKER, project_templates, theme_dir  # noqa: F4
 from reflect.console import fmt_weight, plural  # filters `weight` and `plural`: one formatter for the tool
 
 __all__ = ["TemplateProblem", "theme_dir", "project_templates", "make_env", "render_page", "markdown",
-           "rel_url", "fmt_date", "fmt_weight", "plural"]
+           "rel_url", "fmt_date", "fmt_span", "fmt_weight", "plural"]
 
 ALLOWED_LINK = re.compile(r"^(https?:|mailto:|#)", re.IGNORECASE)
 # ---------------------------------------------------------------- Markdown
@@ -143,6 +143,14 @@ def fmt_date(value: Any, style: str = "long") -> str:
     return _fmt_day(value, style)
 
 
+def fmt_span(start: dt.date, end: dt.date, style: str = "short") -> str:
+    """A week's days: '23 Nov – 29 Nov 2026' (short) or 'Mon 23 Nov – Sun 29 Nov 2026' (day); a week
+    across New Year names both years: '29 Dec 2025 – 4 Jan 2026'."""
+    from reflect.model import days_text
+
+    return days_text(start, end, weekday=style == "day")
+
+
 @functools.lru_cache(maxsize=4096)
 def _fmt_day(value: dt.date, style: str) -> str:
     # strftime is slow, and a site shows the same few hundred days thousands of times
@@ -243,7 +251,7 @@ def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environ
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       auto_reload=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
                       bytecode_cache=_COMPILED)
-    env.filters.update(md=markdown, date=fmt_date, weight=fmt_weight, plural=plural, rel=_rel)
+    env.filters.update(md=markdown, date=fmt_date, span=fmt_span, weight=fmt_weight, plural=plural, rel=_rel)
     env.globals["rel_url"] = rel_url
     from reflect import partials
 

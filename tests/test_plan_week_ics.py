@@ -135,3 +135,34 @@ def test_plan_suggests_an_ask_even_with_a_single_colleague(tmp_path):
     assert code == 0
     ask = next(l for l in out.splitlines() if l.strip().startswith("Ask:"))
     assert "Priya Shah" in ask
+
+
+NEW_YEAR = """\
+- {date: 2025-12-30, with: priya, gave: Reviewed the year-end numbers}
+- {date: 2026-01-02, with: sam, asked: Budget sign-off, outcome: helped}
+"""
+
+
+def test_a_week_across_new_year_names_both_years_everywhere(tmp_path):
+    root = _project(tmp_path, NEW_YEAR)
+    code, out, err = _run(["week", "--project", str(root), "--as-of", "2026-01-02"])
+    assert code == 0, err
+    assert "2026-W01 · 29 Dec 2025 – 4 Jan 2026" in out
+    code, out, err = _run(["plan", "--project", str(root), "--as-of", "2026-01-02"])
+    assert "Homework for 2026-W01 (Mon 29 Dec 2025 – Sun 4 Jan 2026)" in out, out + err
+    code, out, err = _run(["build", "--no-pdf", "--project", str(root), "--as-of", "2026-01-02"])
+    assert code == 0, err
+    assert "Mon 29 Dec 2025 – Sun 4 Jan 2026" in (root / "site" / "weeks" / "2026-W01.html").read_text()
+    assert "29 Dec 2025 – 4 Jan 2026" in (root / "site" / "weeks" / "index.html").read_text()
+    # a week inside one year names it once
+    code, out, err = _run(["week", "2025-W51", "--project", str(root), "--as-of", "2026-01-02"])
+    assert "2025-W51 · 15 Dec – 21 Dec 2025" in out, out + err
+
+
+def test_the_week_of_the_last_date_the_journal_takes_can_be_named(tmp_path):
+    root = _project(tmp_path, NEW_YEAR)
+    code, out, err = _run(["week", "3000-W01", "--project", str(root), "--as-of", "2999-12-31"])
+    assert code == 0, err
+    assert "3000-W01 · 30 Dec 2999 – 5 Jan 3000" in out
+    code, _, err = _run(["week", "3000-W02", "--project", str(root), "--as-of", "2999-12-31"])
+    assert code == 2 and "choose a week between 1900 and 2999" in err
