@@ -332,6 +332,32 @@ def _comment_at(line: str, start: int) -> int | None:
     return None
 
 
+def _entries_around(text: str, problems: list) -> tuple[YNode | None, list]:
+    """The entries of a list file that a YAML syntax error stopped: each top-level `- ` item is
+    read on its own, so that the other entries' problems are reported in the same run (YAML
+    itself gives up at the first error).  The item where the error is stays unread; an item
+    with its own syntax error adds that error.  (None, problems) if the file is not a list of
+    items starting at column 0."""
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines)
+              if line.startswith("-") and (line[1:2].isspace() or len(line) == 1) and not line.startswith("---")]
+    if len(starts) < 2 or any(line.strip() and not line.lstrip().startswith("#") for line in lines[:starts[0]]):
+        return None, problems
+    bad = problems[-1][0] - 1          # 0-based line of the error, where the user is sent to fix it
+    items: list = []
+    seen = set(problems)
+    out = list(problems)
+    for start, end in zip(starts, starts[1:] + [len(lines)]):
+        if start <= bad < end:
+            continue
+        root, more = compose_yaml("".join(lines[start:end]), offset=start)
+        if isinstance(root, YSeq):
+            items.extend(root.items)
+        out.extend(p for p in more if p not in seen)
+        seen.update(more)
+    return YSeq(tuple(items), starts[0] + 1, 1), out
+
+
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
     """(front matter or None, its first line, body, body's first line)."""
     lines = text.splitlines(keepends=True)
@@ -346,6 +372,8 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
 def parse_text(text: str, is_markdown: bool) -> ParsedFile:
     if not is_markdown:
         root, problems = compose_yaml(text)
+        if root is None and problems and problems[-1][2] == "syntax":
+            root, problems = _entries_around(text, problems)
         return ParsedFile(root, "", 1, tuple(problems), False)
     fm, fm_line, body, body_line = split_front_matter(text)
     if fm is None:

@@ -210,6 +210,22 @@ def test_yaml_syntax_errors_blame_only_the_real_cause(tmp_path, text, token, say
     assert (e["line"], e["column"]) == position_of(text, token), e
 
 
+def test_a_syntax_error_does_not_hide_the_other_entries_of_its_file(tmp_path):
+    text = ("- date: 2026-11-20\n  with: pryia\n  gave: Fine\n"
+            "- date: 2026-11-21\n  with: priya\n  gave: \"unclosed\n  size: small\n"
+            "- date: 2026-11-22\n  with: sam\n  gave: B\n  sise: large\n"
+            "- date: 2026-11-23\n  with: priya\n  gave: Note: this\n"
+            "- date: 2026-11-24\n  with: sam\n  asked: ok\n  outcome: helpd\n")
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 5, errors
+    error_at(errors, "journal/a.yaml", text, "pryia", kind="person", says=("did you mean 'priya'",))
+    error_at(errors, "journal/a.yaml", text, '"unclosed', kind="syntax", says=("not closed",))
+    error_at(errors, "journal/a.yaml", text, "sise", kind="field", says=("did you mean 'size'",))
+    # a second syntax error, in an entry of its own, with its own hint
+    error_at(errors, "journal/a.yaml", text, ": this", kind="syntax", says=("needs quotes",), offset=0)
+    error_at(errors, "journal/a.yaml", text, "helpd", kind="value", says=("did you mean 'helped'",))
+
+
 def test_with_written_as_one_line_with_commas_is_several_people(tmp_path):
     text = "- date: 2026-11-02\n  with: priya, sam\n  gave: A\n  note:\n- date: 2026-11-03\n  with: priya, sma\n  gave: B\n"
     errors = errors_of(tmp_path, {"journal/a.yaml": text})
