@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from reflect import __version__
-from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
+from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
 from reflect.console import Console, plural
 from reflect.errors import UsageError
 
@@ -267,7 +267,7 @@ class Site:
                     findings_more=max(0, len(report.findings) - WEEK_FINDINGS),
                     charts=dict(network=charts.network(cfg.owner, nodes, network_id), sparks=sparks, trends=trends,
                                 rhythms=rhythms),
-                    network_summary=network_summary(report.network, cfg.window_weeks),
+                    network_summary=network_summary(report.network, cfg.window_weeks, report.network_levels),
                     reflection_path=f"{cfg.journal}/reflections/{report.week}.md")
 
     def rhythm_weeks(self, pid: str, end: dt.date, count: int = 52) -> list[tuple[str, int]]:
@@ -299,20 +299,25 @@ def _week_span(monday: dt.date) -> tuple[dt.date, dt.date, str]:
     return monday, monday + dt.timedelta(days=6), iso_week(monday)
 
 
-def network_summary(network, window_weeks: int) -> str:
+def network_summary(network, window_weeks: int, levels: tuple[tuple[str, int], ...] = ()) -> str:
+    """The network map in words: everyone in the window by level (`levels`, else the people drawn),
+    how many the map shows when it cannot show them all, the busiest relationship, who is fading."""
     if not network:
         return "No exchanges in the window yet."
     fading = [n.name for n in network if n.fading]
-    parts = []
-    for level in ("senior", "peer", "junior", "external"):
-        k = sum(1 for n in network if n.level == level)
-        if k:
-            parts.append(plural(k, {"senior": "senior", "peer": "peer", "junior": "junior",
-                                    "external": "external contact"}[level]))
+    if not levels:
+        levels = tuple((lv, k) for lv in LEVEL_WORDS if (k := sum(1 for n in network if n.level == lv)))
+    words = {"senior": "senior", "peer": "peer", "junior": "junior", "external": "external contact"}
+    parts = [plural(k, words.get(lv, lv)) for lv, k in levels]
+    total = sum(k for _, k in levels)
+    text = f"{plural(total, 'person', 'people')} in the last {window_weeks} weeks ({', '.join(parts)})"
+    if total > len(network):
+        text += f"; the map shows the {len(network)} busiest"
     top = max(network, key=lambda n: (n.invested + n.taken, n.name))
-    text = (f"{plural(len(network), 'person', 'people')} in the last {window_weeks} weeks ({', '.join(parts)}); "
-            f"the busiest relationship is with {top.name} (you invested {top.invested:g}, "
-            f"{top.name} invested {top.taken:g} in you).")
+    if top.invested + top.taken > 0:    # open promises alone move nothing: no relationship is 'busiest'
+        text += (f"; the busiest relationship is with {top.name} (you invested {top.invested:g}, "
+                 f"{top.name} invested {top.taken:g} in you)")
+    text += "."
     if fading:
         text += f" Fading: {', '.join(fading)}."
     return text
@@ -884,8 +889,7 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
     as_of = today(args)
     week = week_arg(args.week) if args.week else week_of(as_of, cfg.week_start)
     start, _ = week_bounds(week, cfg.week_start)
-    if start > as_of:
-        raise UsageError(f"{week} starts after {as_of.isoformat()} (--as-of); a report looks back, not ahead")
+    not_ahead(week, start, as_of)
     if args.output is not None:
         target = Path(args.output)
         if target.is_dir():

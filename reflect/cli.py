@@ -42,6 +42,12 @@ def _date(text: str) -> dt.date:
     return d
 
 
+def not_ahead(week: str, start: dt.date, as_of: dt.date) -> None:
+    """UsageError if `week` (which starts on `start`) begins after `as_of`: reports look back."""
+    if start > as_of:
+        raise UsageError(f"{week} starts after {as_of.isoformat()} (--as-of); a report looks back, not ahead")
+
+
 def week_arg(text: str) -> str:
     """A command-line ISO week ('2026-W48'), within the years a journal may hold; UsageError if not."""
     from reflect.model import week_problem

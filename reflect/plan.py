@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
-from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
+from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
 from reflect.console import Console, plural
 from reflect.ledger import is_ask, is_give
 from reflect.model import Act, Severity, days_text
@@ -101,6 +101,7 @@ def cmd_week(args, con: Console) -> int:
     as_of = today(args)
     week = week_arg(args.week) if args.week else week_of(as_of, project.config.week_start)
     start, end = week_bounds(week, project.config.week_start)
+    not_ahead(week, start, as_of)
     r = week_report(project, week, as_of)
     out = con.print
     out(con.style(f"{r.owner} · {r.week} · {days_text(start, end)}", "bold"))
@@ -125,12 +126,15 @@ def cmd_week(args, con: Console) -> int:
     out()
     p = r.plan
     out(con.style("Plan", "bold"))
-    out(_wrap(f"last week ({p.last_week}): give {'done' if p.last_give_done else 'missed'}, "
-              f"ask {'done' if p.last_ask_done else 'missed'}"
-              + (f", {plural(len(p.last_items), 'plan')} still open" if p.last_items else "")))
+    if p.last_in_journal:
+        out(_wrap(f"last week ({p.last_week}): give {'done' if p.last_give_done else 'missed'}, "
+                  f"ask {'done' if p.last_ask_done else 'missed'}"
+                  + (f", {plural(len(p.last_items), 'plan')} still open" if p.last_items else "")))
+    else:
+        out(_wrap(f"last week ({p.last_week}): before your journal starts"))
     for it in p.next_items:
         out(_wrap(f"[{'x' if it.status == 'done' else ' '}] {it.entry.date} {it.entry.act.value} {it.names}: "
-                  f"{it.entry.what}" + (" (missed)" if it.status == "missed" else ""), "  ", "      "))
+                  f"{it.entry.what}" + (" (overdue)" if it.status == "missed" else ""), "  ", "      "))
     for label, s in (("give", p.give), ("ask", p.ask)):
         if s:
             out(_wrap(f"suggested {label}: {s.what} — {s.reason}", "  ", "    "))

@@ -78,6 +78,7 @@ class Plan:
     next_items: tuple[PlanItem, ...]      # already planned for the coming week
     give: Suggestion | None
     ask: Suggestion | None
+    last_in_journal: bool = True          # False: the journal starts after last week (nothing was missed)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class WeekReport:
     entries: tuple[Entry, ...]   # the week's entries (done and planned)
     prev_week: str | None
     next_week: str | None
+    # everyone in the window by level, (level, count) seniors first: the map draws the 24 busiest
+    network_levels: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,16 +181,32 @@ def _level(project: Project, pid: str) -> str:
     return p.level.value if p else "external"
 
 
-def _counts(entries) -> dict[str, int]:
+def _week_entries(ledger, start: dt.date, end: dt.date, known: dt.date | None = None) -> tuple[Entry, ...]:
+    """The entries dated in [start, end] (planned ones too), then the promises made before `start`
+    and kept by `known` (default `end`) in it: a kept promise is a give on the day it was kept."""
+    es = ledger.entries_between(start, end)
+    last = end if known is None else min(end, known)
+    kept = []
+    for f in ledger.flows_between(start, last):
+        if f.kind == "kept-promise" and f.entry.date < start and all(f.entry is not k for k in kept):
+            kept.append(f.entry)
+    return es + tuple(kept) if kept else es
+
+
+def _counts(entries, start: dt.date, end: dt.date) -> dict[str, int]:
+    """A week's numbers from `_week_entries(…, start, end)`: planned entries are not counted, and a
+    promise counts as a give in the week it was kept (whenever it was made)."""
     done = [e for e in entries if not e.planned]
+    made = [e for e in done if e.date >= start]     # not the promises made earlier and kept now
     return {
-        "gives": sum(1 for e in done if e.act is Act.GAVE),
-        "receipts": sum(1 for e in done if e.act is Act.RECEIVED),
-        "asks": sum(1 for e in done if e.act is Act.ASKED),
-        "helped": sum(1 for e in done if e.act is Act.ASKED and e.outcome is Outcome.HELPED),
-        "thanks": sum(1 for e in done if e.act is Act.THANKED),
+        "gives": sum(1 for e in made if e.act is Act.GAVE)
+        + sum(1 for e in done if e.act is Act.PROMISED and e.kept is not None and start <= e.kept <= end),
+        "receipts": sum(1 for e in made if e.act is Act.RECEIVED),
+        "asks": sum(1 for e in made if e.act is Act.ASKED),
+        "helped": sum(1 for e in made if e.act is Act.ASKED and e.outcome is Outcome.HELPED),
+        "thanks": sum(1 for e in made if e.act is Act.THANKED),
         "people": len({p for e in done for p in e.people}),
-        "public": sum(1 for e in done if e.public),
+        "public": sum(1 for e in made if e.public),
     }
 
 
@@ -213,7 +232,7 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     if findings is None:
         findings = run_rules(journal, ledger, cfg, judge)
     # as of a day inside the week, what happened later that week is not known yet (plans for it are)
-    week_entries = ledger.entries_between(start, end)
+    week_entries = _week_entries(ledger, start, end, judge)
     if judge < end:
         week_entries = tuple(e for e in week_entries if e.date <= judge or e.planned)
     # 1. numbers
@@ -222,11 +241,12 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     weeks = [start - dt.timedelta(days=7 * i) for i in range(TREND_WEEKS, -1, -1)]  # 13 Mondays, oldest first
     for ws in weeks:
         if ws == start and judge < end:   # this week, cut at `judge`: counted for this report only
-            c = _counts(week_entries)
+            c = _counts(week_entries, start, judge)
         else:
             # each whole week's counts feed the tiles and trend of the 13 reports that show it: made once
             c = ledger.memo(("week-counts", ws),
-                            lambda: _counts(ledger.entries_between(ws, ws + dt.timedelta(days=6))))
+                            lambda: _counts(_week_entries(ledger, ws, ws + dt.timedelta(days=6)),
+                                            ws, ws + dt.timedelta(days=6)))
         for k in series:
             series[k].append(c[k])
     tiles = []
@@ -261,6 +281,11 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     # 3. network
     fading = {p for f in findings if f.rule == "fading-relationship" for p in f.people}
     ranked = sorted(balances, key=lambda b: (-(b.invested + b.taken), b.person))[:24]
+    by_level: dict[str, int] = {}
+    for b in balances:
+        lv = _level(project, b.person)
+        by_level[lv] = by_level.get(lv, 0) + 1
+    network_levels = tuple((lv, by_level[lv]) for lv in ("senior", "peer", "junior", "external") if lv in by_level)
     network = tuple(NetworkNode(b.person, _name(project, b.person), _level(project, b.person),
                                 round(b.invested, 2), round(b.taken, 2), b.person in fading) for b in ranked)
     # 4. two relationships
@@ -285,7 +310,7 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
         tiles=tuple(tiles), questions=questions, network=network, relationships=relationships,
         findings=tuple(findings), plan=plan, trend_weeks=trend_weeks, trend=trend, signals=signals,
         reflection=reflection, coach=coach, prompts=prompts, entries=tuple(week_entries),
-        prev_week=prev_w, next_week=next_w)
+        prev_week=prev_w, next_week=next_w, network_levels=network_levels)
 
 
 def _first_date(project: Project) -> dt.date | None:
@@ -351,7 +376,8 @@ def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]
         if not leaning:
             out.append(Relationship(kind, title, None, "", "", 0, 0, none_text, none_action))
             continue
-        b = max(leaning, key=lambda b: (lean(b), b.person))
+        # a tie goes to the first id, as in suggest_plan: the two sections name the same person
+        b = min(leaning, key=lambda b: (-lean(b), b.person))
         n = _name(project, b.person)
         words = dict(n=n, inv=_n(b.invested), took=_n(b.taken))
         out.append(Relationship(kind, title, b.person, n, _level(project, b.person), b.invested, b.taken,
@@ -454,9 +480,21 @@ def make_plan(project: Project, week: str, judge: dt.date, balances: list[Balanc
     if balances is None:
         balances = ledger.balances(*ledger.window(judge))
     give, ask = suggest_plan(project, judge, balances, findings or [])
+    first = _first_date(project)
     return Plan(week_of(last_start, cfg.week_start), tuple(last_items), give_done, ask_done,
                 week_of(nxt_start, cfg.week_start),
-                next_items, give, ask)
+                next_items, give, ask, first is not None and first <= last_end)
+
+
+def _quiet_since(name: str, last: dt.date | None, judge: dt.date) -> str:
+    """Why a give to the person you have been in touch with least recently: how long it has been."""
+    if last is None:
+        return f"Nothing has passed between you and {name} in the window yet."
+    days = (judge - last).days
+    if days >= 14:
+        return f"You have not been in touch with {name} for {days} days."
+    when = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
+    return f"Your last exchange with {name} was {when}; small, regular gives keep an exchange going."
 
 
 def _names(project, e: Entry) -> str:
@@ -491,8 +529,7 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
         b = sorted((b for b in balances if b.person not in planned_give),
                    key=lambda b: (b.last or dt.date.min, b.person))[0]
         n = people[b.person].name
-        give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}",
-                          f"You have not been in touch with {n} for a while.")
+        give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}", _quiet_since(n, b.last, judge))
     sponsor = [p for p in sponsor if p not in planned_ask]
     if sponsor:
         p = sponsor[0]

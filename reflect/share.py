@@ -23,7 +23,7 @@ import html as htmllib
 import re
 from pathlib import Path
 
-from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
+from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
 from reflect.config import SECTIONS, ShareProfile
 from reflect.console import Console, plural
 from reflect.errors import UsageError, suggest
@@ -255,9 +255,8 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     as_of = today(args)
     weeks = parse_weeks(args, as_of, cfg.week_start)
     from reflect.report import week_bounds
-    late = [w for w in weeks if week_bounds(w, cfg.week_start)[0] > as_of]
-    if late:
-        raise UsageError(f"{late[0]} starts after {as_of.isoformat()} (--as-of); a report looks back, not ahead")
+    for w in weeks:
+        not_ahead(w, week_bounds(w, cfg.week_start)[0], as_of)
     names = pseudonyms(project.journal.people, root / ".reflect", prof.people)
     # the copy calls everyone by their pseudonym; the scrubber knows the real names for free text
     shared, manifest, withheld = sanitise(project, prof, weeks, names)
