@@ -6,6 +6,10 @@ its resolved tag and its 1-based line and column, and nothing is turned
 into Python objects behind our back (an impossible date such as
 2026-02-30 stays a string until the loader validates it with its position).
 
+Text is read in composed Unicode form (NFC): a name typed with combining accents
+('Siobha\u0301n') is the same name as 'Siobhán' everywhere — shown, matched when a
+share hides names, sorted.
+
 Building the tree from the C parser's events (resolving tags here) is ~10x
 faster than ruamel's round-trip loader.  The loader caches each file's
 validated result (reflect.filecache), so a run re-parses only changed files.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import NamedTuple, Union
 
@@ -136,7 +141,8 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     if cut is not None:
                         comment = rest.strip()
                         comment_line, comment_col = e.line + 1 + offset, e.column + cut.end() - 1
-                node = YScalar(ev.value, kind, m.line + 1 + offset, col, comment, comment_line, comment_col)
+                value = ev.value if ev.value.isascii() else unicodedata.normalize("NFC", ev.value)
+                node = YScalar(value, kind, m.line + 1 + offset, col, comment, comment_line, comment_col)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
                 if ev.anchor is not None:
@@ -383,7 +389,9 @@ def parse_text(text: str, is_markdown: bool) -> ParsedFile:
             "a Markdown journal file starts with front matter between two '---' lines"
         return ParsedFile(None, text, 1, ((1, 1, "file", why),), True)
     root, problems = compose_yaml(fm, offset=fm_line - 1)
-    return ParsedFile(root, body.strip("\n"), body_line, tuple(problems), True)
+    body = body.strip("\n")
+    return ParsedFile(root, body if body.isascii() else unicodedata.normalize("NFC", body), body_line,
+                      tuple(problems), True)
 
 
 def parse_bytes(data: bytes, is_md: bool) -> ParsedFile:

@@ -802,3 +802,16 @@ def test_a_large_journal_is_parsed_on_other_processes_while_the_caller_works(tmp
     small = make_project(tmp_path / "small", {"journal/people.yaml": PEOPLE, "journal/2026/11.yaml": months["journal/2020/01.yaml"]})
     load_project(small, use_cache=False, while_parsing=lambda: calls.append(1))
     assert calls == []
+
+
+def test_text_typed_with_combining_accents_is_read_composed(tmp_path):
+    # 'Siobha\u0301n' (a + combining acute) is 'Siobhán': one letter, as shown, matched and sorted
+    root = make_project(tmp_path, {
+        "journal/people.yaml": 'siobhan: {name: "Siobha\\u0301n O\\u0308zil", level: peer}\n',
+        "journal/a.yaml": "- date: 2026-11-02\n  with: siobhan\n  gave: Revie\u0301w of her cafe\u0301 plan\n",
+        "journal/b.md": "---\ndate: 2026-11-03\nwith: siobhan\nthanked: Notes\n---\nMerci, Siobha\u0301n.\n"})
+    project = load_project(root, use_cache=False)
+    assert not project.diagnostics
+    assert project.journal.people["siobhan"].name == "Siobh\u00e1n \u00d6zil"
+    a, b = project.journal.entries
+    assert a.what == "Revi\u00e9w of her caf\u00e9 plan" and b.note == "Merci, Siobh\u00e1n."
