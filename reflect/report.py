@@ -323,12 +323,17 @@ def _answer_people(project, question, counts: dict[str, int], word: str, empty: 
         return Answer(question, empty, ())
     top = sorted(counts.items(), key=lambda kv: (-kv[1], _name(project, kv[0])))[:5]
     people = tuple((p, _name(project, p), plural(n, word)) for p, n in top)
-    total = len(counts)
-    lead = ", ".join(n for _, n, _ in people[:3])
-    more = f" and {total - 3} more" if total > 3 else ""
     verb = "You helped" if word == "give" else "You were helped by"
-    tail = ""
-    return Answer(question, f"{verb} {lead}{more}{tail} in the last four weeks.", people)
+    return Answer(question, f"{verb} {_listing([n for _, n, _ in people], len(counts))} in the last four weeks.",
+                  people)
+
+
+def _listing(names: list[str], total: int, shown: int = 3) -> str:
+    """'A', 'A and B', 'A, B and C', or 'A, B, C and 4 more' (of `total`)."""
+    names = names[:shown]
+    if total > len(names):
+        return f"{', '.join(names)} and {total - len(names)} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _answer_balance(project, balances: list[Balance]) -> Answer:
@@ -348,7 +353,7 @@ def _answer_balance(project, balances: list[Balance]) -> Answer:
     people = tuple((p, _name(project, p), f"{side} ({_n(b.invested)} invested, {_n(b.taken)} drawn)")
                    for _, p, side, b in out[:5])
     return Answer(q, f"{plural(len(out), 'relationship')} lean{'s' if len(out) == 1 else ''} strongly one way: "
-                     f"{', '.join(n for _, n, _ in people[:3])}.", people)
+                     f"{_listing([n for _, n, _ in people], len(out))}.", people)
 
 
 _RELATIONSHIPS = (

@@ -114,3 +114,14 @@ def test_week_refuses_a_week_that_has_not_started(tmp_path):
                     "- {date: 2026-11-26, with: ann, gave: Reviewed her deck}\n")
     code, out, err = _week_cli(root, "2027-W09")
     assert code == 2 and "2027-W09 starts after 2026-11-27" in err and out == ""
+
+
+def test_names_in_a_sentence_are_listed_with_and(tmp_path):
+    people = "".join(f"{n}: {{name: {n.title()} Bell, level: peer}}\n" for n in ("ann", "bo", "cy", "di", "ed"))
+    two = "".join(f"- {{date: 2026-11-2{i + 3}, with: {n}, gave: Help}}\n" for i, n in enumerate(("ann", "bo")))
+    code, out, _ = _week_cli(_project(tmp_path / "two", people, two))
+    assert "You helped Ann Bell and Bo Bell in the last four weeks." in out, out
+    five = "".join(f"- {{date: 2026-11-2{i % 4 + 3}, with: {n}, gave: Help}}\n"
+                   for i, n in enumerate(("ann", "bo", "cy", "di", "ed")))
+    code, out, _ = _week_cli(_project(tmp_path / "five", people, five))
+    assert "You helped Ann Bell, Bo Bell, Cy Bell and 2 more in the last four weeks." in out, out
