@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from reflect.console import fmt_weight, plural
 from reflect.ledger import INVESTED, TAKEN, Balance, is_ask, is_give
-from reflect.model import Act, Entry, Outcome, iso_week, week_bounds, week_of  # week_bounds, week_of: also imported from here
+from reflect.model import Act, Entry, Outcome, week_bounds, week_of  # week_bounds, week_of: also imported from here
 from reflect.project import Project
 from reflect.rules import BY_ID, Finding, effective, run_rules
 
@@ -576,12 +576,12 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
         items.append(TimelineItem(e, f.direction if f else "none", f.weight if f else 0.0))
     shown = tuple(items)
     hidden = max(0, len(entries) - PERSON_TIMELINE_CAP)
-    monday = as_of - dt.timedelta(days=as_of.weekday())
+    first = week_bounds(week_of(as_of, cfg.week_start), cfg.week_start)[0]   # of the report week of as_of
     contacts = ledger.contacts(pid, as_of)
     weekly = []
     for i in range(51, -1, -1):
-        ws = monday - dt.timedelta(days=7 * i)
-        weekly.append((iso_week(ws), sum(1 for d in contacts if ws <= d <= ws + dt.timedelta(days=6))))
+        ws = first - dt.timedelta(days=7 * i)
+        weekly.append((week_of(ws, cfg.week_start), sum(1 for d in contacts if ws <= d <= ws + dt.timedelta(days=6))))
     monthly = []
     y, m = as_of.year, as_of.month
     months = []

@@ -125,3 +125,18 @@ def test_names_in_a_sentence_are_listed_with_and(tmp_path):
                    for i, n in enumerate(("ann", "bo", "cy", "di", "ed")))
     code, out, _ = _week_cli(_project(tmp_path / "five", people, five))
     assert "You helped Ann Bell, Bo Bell, Cy Bell and 2 more in the last four weeks." in out, out
+
+
+def test_rhythm_strips_follow_weeks_that_start_on_sunday(tmp_path):
+    root = make_project(tmp_path, {
+        "reflect.yaml": "owner: Alex\nweek_start: sunday\n",
+        "journal/people.yaml": "ann: {name: Ann Bell, level: peer}\n",
+        # Sun 15 Nov is in the week of 15–21 Nov; Sun 22 and Mon 23 Nov are both in 2026-W48 (22–28 Nov)
+        "journal/x.yaml": "- {date: 2026-11-15, with: ann, gave: A}\n- {date: 2026-11-22, with: ann, gave: B}\n"
+                          "- {date: 2026-11-23, with: ann, gave: C}\n"})
+    code, _, err = run_cli(["build", "--no-pdf", "--project", root, "--as-of", AS_OF])
+    assert code == 0, err
+    for page in ("people/ann.html", "weeks/2026-W48.html"):
+        text = (root / "site" / page).read_text()
+        assert "Active in 2 of 52 weeks" in text, page
+        assert "2026-W48: 2 exchanges" in text, page
