@@ -146,7 +146,8 @@ def _layout(nodes: list[dict]) -> list[tuple[dict, float, float, float, float]]:
         group.sort(key=lambda d: (str(d.get("name", "")).casefold(), str(d.get("id", ""))))
         if level == "external":
             (rx, ry), squeeze = _OUTER, 0.88
-            rows = [[(90 + 360 * (i + 0.5) / len(group), d) for i, d in enumerate(group)]]
+            turn = _outer_turn(len(group), tuple((round(x, 1), round(y, 1)) for _, x, y, _, _ in placed))
+            rows = [[(90 + turn + 360 * (i + 0.5) / len(group), d) for i, d in enumerate(group)]]
         else:
             (rx, ry), squeeze, bands = _INNER, 0.8, _BANDS[level]
             half = (len(group) + 1) // 2
@@ -160,6 +161,42 @@ def _layout(nodes: list[dict]) -> list[tuple[dict, float, float, float, float]]:
                 k = squeeze if crowded and i % 2 else 1.0
                 placed.append((d, _CX + rx * k * c, _CY - ry * k * s, c, s))
     return placed
+
+
+_CLEAR = 16.0   # px from a link to the outer ring to an inner node's centre: its largest radius and a lane
+
+
+@functools.lru_cache(maxsize=256)
+def _outer_turn(n: int, inner: tuple[tuple[float, float], ...]) -> int:
+    """Degrees to turn the outer ring of `n` nodes by, so that no link from the owner to an outer
+    node runs through an inner node (at `inner`): 0 when nothing is in the way, else the smallest
+    turn that clears every link (or, failing that, the most).  Inner places depend only on how
+    many people each level has, so a build computes each case once."""
+    if not n or not inner:
+        return 0
+    rx, ry = _OUTER
+    blocks = [(math.atan2(_CY - y, x - _CX), math.asin(min(1.0, _CLEAR / max(math.hypot(x - _CX, y - _CY), _CLEAR))))
+              for x, y in inner]
+
+    def through(turn: int) -> int:       # how many outer links would cross an inner node
+        hits = 0
+        for i in range(n):
+            t = math.radians(90 + turn + 360 * (i + 0.5) / n)
+            phi = math.atan2(ry * math.sin(t), rx * math.cos(t))
+            hits += any(abs((phi - a + math.pi) % (2 * math.pi) - math.pi) < half for a, half in blocks)
+        return hits
+
+    best, fewest = 0, through(0)
+    for k in range(1, int(180 / n) + 1):          # up to half the spacing either way
+        if not fewest:
+            break
+        for turn in (k, -k):
+            hits = through(turn)
+            if hits < fewest:
+                best, fewest = turn, hits
+                if not hits:
+                    break
+    return best
 
 
 def _hits_segment(box: Box, seg: Seg) -> bool:
@@ -260,7 +297,8 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
 
     Seniors on an arc above, peers left and right, juniors below, external
     people on an outer ring (alphabetical within each band, spread evenly,
-    alternate nodes pulled in when a band is crowded).  Each relationship is
+    alternate nodes pulled in when a band is crowded; the outer ring turned
+    so that its links do not run through an inner node, where a turn can).  Each relationship is
     two parallel lanes: blue with a plain arrowhead pointing owner -> person
     for what the owner invested, vermillion with a notched arrowhead
     pointing person -> owner for what the owner took; arrowheads sit along

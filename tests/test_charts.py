@@ -344,3 +344,39 @@ def test_css_is_self_contained_and_print_ready() -> None:
                 "spark-last", "trend-line", "trend-last", "lvl-0", "lvl-3"):
         assert cls in classes or cls in str(charts.network("a", people(3), "z")), cls
         assert "." + cls in css, cls
+
+
+def _links_through_other_nodes(markup: Markup) -> list[str]:
+    """Each link (line) that passes through a node other than the one it leads to."""
+    root = parse(markup)
+    nodes = []
+    for g in root.iter(SVG + "g"):
+        c = g.find(SVG + "circle")
+        if "node " in g.get("class", "") + " " and "node-owner" not in g.get("class", "") and c is not None:
+            nodes.append((g.find(SVG + "title").text.split(" (")[0], float(c.get("cx")), float(c.get("cy")),
+                          float(c.get("r"))))
+    crossed = []
+    for g in root.iter(SVG + "g"):
+        if "link" not in g.get("class", "").split():
+            continue
+        title = g.find(SVG + "title").text
+        for line in g.iter(SVG + "line"):
+            x1, y1, x2, y2 = (float(line.get(k)) for k in ("x1", "y1", "x2", "y2"))
+            for name, cx, cy, r in nodes:
+                if name in title:
+                    continue
+                t = max(0.0, min(1.0, ((cx - x1) * (x2 - x1) + (cy - y1) * (y2 - y1)) / ((x2 - x1) ** 2 + (y2 - y1) ** 2)))
+                if ((x1 + t * (x2 - x1) - cx) ** 2 + (y1 + t * (y2 - y1) - cy) ** 2) ** 0.5 < r:
+                    crossed.append(f"{title} through {name}")
+    return crossed
+
+
+@pytest.mark.parametrize("levels", [
+    ("junior", "external"),                                  # both straight below the owner
+    ("senior", "external", "external"),
+    ("peer", "peer", "junior", "external", "external", "external"),
+    ("senior", "senior", "peer", "peer", "peer", "junior", "junior", "external", "external", "external", "external"),
+])
+def test_a_link_to_the_outer_ring_does_not_run_through_an_inner_node(levels) -> None:
+    nodes = [dict(id=f"p{i}", name=f"P{i} {lv}", level=lv, invested=2.0, taken=1.0) for i, lv in enumerate(levels)]
+    assert _links_through_other_nodes(charts.network("Alex", nodes, "ring")) == []
