@@ -566,7 +566,8 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
     start, end = ledger.window(as_of)
     balance = ledger.balance(pid, start, end)
     all_time = ledger.balance(pid, dt.date.min, as_of)
-    entries = project.ledger.entries_of(pid)
+    # as of `as_of`: a later entry has not happened yet (a plan for later is shown as planned)
+    entries = [e for e in project.ledger.entries_of(pid) if e.date <= as_of or e.planned]
     items = []
     first_flow: dict[int, object] = {}
     for f in all_time.flows:

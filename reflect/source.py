@@ -6,9 +6,9 @@ its resolved tag and its 1-based line and column, and nothing is turned
 into Python objects behind our back (an impossible date such as
 2026-02-30 stays a string until the loader validates it with its position).
 
-Text is read in composed Unicode form (NFC): a name typed with combining accents
-('Siobha\u0301n') is the same name as 'Siobhán' everywhere — shown, matched when a
-share hides names, sorted.
+Text with combining marks is read composed (NFC): a name typed with combining
+accents ('Siobha\u0301n') is the same name as 'Siobhán' everywhere — shown, matched
+when a share hides names, sorted.
 
 Building the tree from the C parser's events (resolving tags here) is ~10x
 faster than ruamel's round-trip loader.  The loader caches each file's
@@ -70,6 +70,14 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOL = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
 _CUT = re.compile(r"[ \t]+#[^\s#]")   # after a plain value: ' #123', ' #eng-wins', not '  # a comment'
+
+
+def composed(text: str) -> str:
+    """`text` with its combining marks composed (NFC) — 'Siobha\u0301n' is 'Siobhán' — when it has
+    any; other text as it is (NFC would also swap compatibility ideographs such as U+F900)."""
+    if any(unicodedata.combining(c) for c in text):
+        return unicodedata.normalize("NFC", text)
+    return text
 
 
 def _resolve(value: str) -> str:
@@ -141,7 +149,7 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     if cut is not None:
                         comment = rest.strip()
                         comment_line, comment_col = e.line + 1 + offset, e.column + cut.end() - 1
-                value = ev.value if ev.value.isascii() else unicodedata.normalize("NFC", ev.value)
+                value = ev.value if ev.value.isascii() else composed(ev.value)
                 node = YScalar(value, kind, m.line + 1 + offset, col, comment, comment_line, comment_col)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
@@ -390,8 +398,7 @@ def parse_text(text: str, is_markdown: bool) -> ParsedFile:
         return ParsedFile(None, text, 1, ((1, 1, "file", why),), True)
     root, problems = compose_yaml(fm, offset=fm_line - 1)
     body = body.strip("\n")
-    return ParsedFile(root, body if body.isascii() else unicodedata.normalize("NFC", body), body_line,
-                      tuple(problems), True)
+    return ParsedFile(root, body if body.isascii() else composed(body), body_line, tuple(problems), True)
 
 
 def parse_bytes(data: bytes, is_md: bool) -> ParsedFile:

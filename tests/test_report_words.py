@@ -140,3 +140,24 @@ def test_rhythm_strips_follow_weeks_that_start_on_sunday(tmp_path):
         text = (root / "site" / page).read_text()
         assert "Active in 2 of 52 weeks" in text, page
         assert "2026-W48: 2 exchanges" in text, page
+
+
+def test_a_person_page_as_of_a_date_shows_no_later_exchange_but_later_plans(tmp_path):
+    root = _project(tmp_path, "ann: {name: Ann Bell, level: peer}\n",
+                    "- {date: 2026-11-20, with: ann, gave: Reviewed her deck}\n"
+                    "- {date: 2027-03-01, with: ann, gave: Not happened yet}\n"
+                    "- {date: 2027-03-02, with: ann, asked: Lunch in March, planned: true}\n")
+    code, _, err = run_cli(["build", "--no-pdf", "--project", root, "--as-of", AS_OF])
+    assert code == 0, err
+    page = (root / "site" / "people" / "ann.html").read_text()
+    assert "Reviewed her deck" in page and "Lunch in March" in page
+    assert "Not happened yet" not in page
+
+
+def test_the_homework_notice_counts_acts_of_giving_not_gives(tmp_path):
+    root = _project(tmp_path, "ann: {name: Ann Bell, level: peer}\n",
+                    "- {date: 2026-11-24, with: ann, promised: Intro to the data team, due: 2026-12-04}\n"
+                    "- {date: 2026-11-25, with: ann, thanked: At the all-hands, public: true}\n")
+    code, out, err = run_cli(["check", "--project", root, "--as-of", AS_OF])
+    text = re.sub(r"\s+", " ", out)
+    assert "2 acts of giving and 0 asks this week, done or planned" in text, text

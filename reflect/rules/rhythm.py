@@ -154,12 +154,13 @@ def _homework_missing(ctx: RuleContext):
     asks = [e for e in week if is_ask(e)]
     missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
     if missing:
-    
         yield Hit(
             message=(f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) has no "
                      f"{' and no '.join(missing)} yet, done or planned"),
             evidence=evidence_of(week), date=first,
-            numbers=f"{plural(len(gives), 'give')} and {plural(len(asks), 'ask')} this week (done or planned); the homework is one of each")
+            # 'acts of giving': promises and public thanks count here, unlike the week's Gives tile
+            numbers=f"{plural(len(gives), 'act')} of giving and {plural(len(asks), 'ask')} this week, done or "
+                    "planned; the homework is one of each")
 
 
 HOMEWORK_MISSING = Rule(
