@@ -1,4 +1,4 @@
-"""Markdown text never runs off the weekly PDF's page, nor widens a page of the site.
+"""Markdown text never runs off the weekly PDF's page, nor widens a page of the site; "1 day ago", not "1 days".
 
 A reflection, coach notes or an entry note can hold a long URL, an indented code line, a wide
 Markdown table or one very long word.  On paper nothing can scroll: each must break or wrap
@@ -147,3 +147,16 @@ def test_wide_markdown_does_not_widen_the_page_on_a_phone(tmp_path: Path):
             assert res["sw"] <= res["vw"] + 1, f"{path} is {res['sw']} px wide on a {res['vw']} px phone"
             assert res["tables"] >= 2 and res["panning"], f"{path}: a wide table was squeezed instead of panning in its box"
 
+
+def test_person_page_says_1_day_ago(tmp_path: Path):
+    root = make_project(tmp_path, {
+        "reflect.yaml": "owner: Alex\n",
+        "journal/people.yaml": "priya: {name: Priya Shah, level: peer}\n",
+        "journal/x.yaml": "- {date: 2026-11-26, with: priya, gave: One}\n",
+    })
+    code, _, err = run_cli(["build", "--project", root, "--as-of", AS_OF, "--no-pdf"])
+    assert code == 0, err
+    page = (root / "site" / "people" / "priya.html").read_text(encoding="utf-8")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Last exchange 1 day ago" in text
+    assert "1 days" not in text
