@@ -72,7 +72,19 @@ def _make_markdown():
     def heading_close(self, tokens, idx, options, env):
         return "</strong></p>\n"
 
+    def table_open(self, tokens, idx, options, env):
+        # A table in a scrolling region, as the theme's own tables: on a phone a wide one pans
+        # inside it instead of widening the page (style.css fits it to the width in print).
+        return ('<div class="table-wrap md-table" tabindex="0" role="region" '
+                'aria-label="Table (scrolls sideways on small screens)">\n'
+                + self.renderToken(tokens, idx, options, env))
+
+    def table_close(self, tokens, idx, options, env):
+        return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
     md.add_render_rule("image", image)
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     md.add_render_rule("link_open", link_open)
     md.add_render_rule("heading_open", heading_open)
     md.add_render_rule("heading_close", heading_close)
