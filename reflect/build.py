@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from reflect import __version__
+from reflect.bidi import iso
+from reflect.bidi import text as bidi_text
 from reflect.cli import EXIT_FAIL, EXIT_OK, resolve_project, today, week_arg
 from reflect.console import Console, plural
 from reflect.errors import UsageError
@@ -302,7 +304,7 @@ def _week_span(monday: dt.date) -> tuple[dt.date, dt.date, str]:
 def network_summary(network, window_weeks: int) -> str:
     if not network:
         return "No exchanges in the window yet."
-    fading = [n.name for n in network if n.fading]
+    fading = [iso(n.name) for n in network if n.fading]
     parts = []
     for level in ("senior", "peer", "junior", "external"):
         k = sum(1 for n in network if n.level == level)
@@ -311,11 +313,11 @@ def network_summary(network, window_weeks: int) -> str:
                                     "external": "external contact"}[level]))
     top = max(network, key=lambda n: (n.invested + n.taken, n.name))
     text = (f"{plural(len(network), 'person', 'people')} in the last {window_weeks} weeks ({', '.join(parts)}); "
-            f"the busiest relationship is with {top.name} (you invested {top.invested:g}, "
-            f"{top.name} invested {top.taken:g} in you).")
+            f"the busiest relationship is with {iso(top.name)} (you invested {top.invested:g}, "
+            f"{iso(top.name)} invested {top.taken:g} in you).")
     if fading:
         text += f" Fading: {', '.join(fading)}."
-    return text
+    return bidi_text(text)
 
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
