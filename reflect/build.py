@@ -260,7 +260,7 @@ class Site:
         for n in report.network[:PRINT_RHYTHMS if print_ else RHYTHM_PEOPLE]:
             weeks = self.rhythm_weeks(n.id, report.end)
             summary = charts.rhythm_summary(weeks)
-            rhythms.append((n.id, n.name, charts.rhythm_strip(weeks, f"Weekly exchanges with {iso(n.name)}",
+            rhythms.append((n.id, n.name, charts.rhythm_strip(weeks, f"Weekly exchanges with {n.name}",
                                                              f"rhythm-{n.id}", unit="exchange",
                                                              tooltips=not print_, summary=summary),
                             summary))
@@ -630,10 +630,10 @@ def _person_page(site: Site, pid: str, as_of: dt.date) -> bytes:
     monthly = charts.trend_lines([m for m, _, _ in page.monthly],
                                  {"You invested": [inv for _, inv, _ in page.monthly],
                                   f"{iso(page.name)} invested in you": [t for _, _, t in page.monthly]},
-                                 f"Invested per month with {iso(page.name)}", "monthly")
+                                 f"Invested per month with {page.name}", "monthly")
     weekly = list(page.weekly)
     summary = charts.rhythm_summary(weekly)
-    rhythm = charts.rhythm_strip(weekly, f"Weekly exchanges with {iso(page.name)}", "rhythm", unit="exchange",
+    rhythm = charts.rhythm_strip(weekly, f"Weekly exchanges with {page.name}", "rhythm", unit="exchange",
                                  summary=summary)
     return site.render("person.html", f"people/{pid}.html", "people", page.name, as_of, person=page,
                        charts=dict(monthly=monthly, rhythm=rhythm), rhythm_summary=summary).encode()

@@ -12,9 +12,10 @@ CSS inside SVG, prints them) and CSS classes (so `style.css` can restyle them,
 e.g. in dark mode).  Output is deterministic: coordinates are rounded to one
 decimal and everything is laid out in a stable order.  All text from data is
 escaped; `id_prefix` keeps marker and title ids unique on a page.  A person's or
-the owner's name in a label or a title is between FSI and PDI (`bidi.iso`): SVG has
-no `<bdi>`, and a right-to-left name would otherwise take the words, numbers and
-ellipsis next to it into its own run.
+the owner's name in a label or a mark's title is between FSI and PDI (`bidi.iso`):
+SVG has no `<bdi>`, and a right-to-left name would otherwise take the words,
+numbers and ellipsis next to it into its own run.  A chart's own title (the
+caller's `label`, the PDF's alternative text) is left plain.
 """
 from __future__ import annotations
 
@@ -276,7 +277,7 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     relative `href` are links.  The 24 largest relationships get labels
     (ellipsis-truncated, moved, shortened or dropped to avoid collisions).
     """
-    pid, owner = _pid(id_prefix), iso(owner_name)
+    pid, owner = _pid(id_prefix), str(owner_name)
     if not nodes:
         return _empty(pid, "network", f"Network of {owner}",
                       "No exchanges yet \u2014 your network appears here as you log them.", 720, 120)
@@ -331,7 +332,7 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     body = ["<defs>", _marker(pid, "inv", "M0,0 L10,5 L0,10 z", BLUE),
             _marker(pid, "take", "M0,0 L10,5 L0,10 L3.5,5 z", VERMILLION), "</defs>"]
     body += links + nodes_svg
-    body.append(f'<g class="node node-owner"><title>{_e(owner)} (you)</title>'
+    body.append(f'<g class="node node-owner"><title>{_e(iso(owner))} (you)</title>'
                 f'<circle cx="{_n(_CX)}" cy="{_n(_CY)}" r="{_n(_OWNER_R)}" fill="{INK}" stroke="{INK}"/>'
                 + _text(_CX, _CY + 4.5, "You", 13, "middle", "chart-text owner-label", PAPER, bold=True) + "</g>")
     top = max(0.0, min(b[1] for b in boxes) - 8)  # crop the canvas to what was drawn
