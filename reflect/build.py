@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from reflect import __version__
+from reflect.bidi import iso
+from reflect.bidi import text as bidi_text
 from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
 from reflect.console import Console, plural
 from reflect.errors import UsageError
@@ -308,7 +310,7 @@ def network_summary(network, window_weeks: int, levels: tuple[tuple[str, int], .
     how many the map shows when it cannot show them all, the busiest relationship, who is fading."""
     if not network:
         return "No exchanges in the window yet."
-    fading = [n.name for n in network if n.fading]
+    fading = [iso(n.name) for n in network if n.fading]
     if not levels:
         levels = tuple((lv, k) for lv in LEVEL_WORDS if (k := sum(1 for n in network if n.level == lv)))
     words = {"senior": "senior", "peer": "peer", "junior": "junior", "external": "external contact"}
@@ -319,12 +321,12 @@ def network_summary(network, window_weeks: int, levels: tuple[tuple[str, int], .
         text += f"; the map shows the {len(network)} busiest"
     top = max(network, key=lambda n: (n.invested + n.taken, n.name))
     if top.invested + top.taken > 0:    # open promises alone move nothing: no relationship is 'busiest'
-        text += (f"; the busiest relationship is with {top.name} (you invested {top.invested:g}, "
-                 f"{top.name} invested {top.taken:g} in you)")
+        text += (f"; the busiest relationship is with {iso(top.name)} (you invested {top.invested:g}, "
+                 f"{iso(top.name)} invested {top.taken:g} in you)")
     text += "."
     if fading:
         text += f" Fading: {', '.join(fading)}."
-    return text
+    return bidi_text(text)
 
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
@@ -636,7 +638,7 @@ def _person_page(site: Site, pid: str, as_of: dt.date) -> bytes:
     page = person_page(site.project, pid, as_of, site.findings)
     monthly = charts.trend_lines([m for m, _, _ in page.monthly],
                                  {"You invested": [inv for _, inv, _ in page.monthly],
-                                  f"{page.name} invested in you": [t for _, _, t in page.monthly]},
+                                  f"{iso(page.name)} invested in you": [t for _, _, t in page.monthly]},
                                  f"Invested per month with {page.name}", "monthly")
     weekly = list(page.weekly)
     summary = charts.rhythm_summary(weekly)

@@ -11,7 +11,11 @@ Colours are given as attributes (so the PDF, which does not apply the page's
 CSS inside SVG, prints them) and CSS classes (so `style.css` can restyle them,
 e.g. in dark mode).  Output is deterministic: coordinates are rounded to one
 decimal and everything is laid out in a stable order.  All text from data is
-escaped; `id_prefix` keeps marker and title ids unique on a page.
+escaped; `id_prefix` keeps marker and title ids unique on a page.  A person's or
+the owner's name in a label or a mark's title is between FSI and PDI (`bidi.iso`):
+SVG has no `<bdi>`, and a right-to-left name would otherwise take the words,
+numbers and ellipsis next to it into its own run.  A chart's own title (the
+caller's `label`, the PDF's alternative text) is left plain.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ import re
 from typing import Sequence
 
 from markupsafe import Markup, escape
+
+from reflect.bidi import iso
 
 __all__ = ["network", "sparkline", "bars", "balance_bars", "rhythm_strip",
            "rhythm_summary", "trend_lines"]
@@ -268,7 +274,7 @@ def _label(name: str, x: float, y: float, c: float, s: float, r: float,
                     backing = "" if avoid_links else (
                         f'<rect class="label-bg" x="{_n(box[0])}" y="{_n(box[1])}" width="{_n(box[2] - box[0])}" '
                         f'height="{_n(box[3] - box[1])}" rx="2" fill="{PAPER}" fill-opacity="0.85"/>')
-                    return backing + _text(lx, ly, text, fs, anchor, "chart-text node-label", italic=italic)
+                    return backing + _text(lx, ly, iso(text), fs, anchor, "chart-text node-label", italic=italic)
     return ""
 
 
@@ -330,8 +336,8 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
         ux, uy = (x - _CX) / dist, (y - _CY) / dist
         total = thin * (1.5 + 7.5 * math.sqrt(vol[id(d)] / vmax))
         for amount, key, colour, outward, text in (
-                (inv, "inv", BLUE, True, f"You invested {_n(inv)} in {name}"),
-                (took, "take", VERMILLION, False, f"{name} invested {_n(took)} in you")):
+                (inv, "inv", BLUE, True, f"You invested {_n(inv)} in {iso(name)}"),
+                (took, "take", VERMILLION, False, f"{iso(name)} invested {_n(took)} in you")):
             if amount <= 0:
                 continue
             w = max(1.0, total * amount / (inv + took))
@@ -351,8 +357,9 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     bounded = [_seg_bounds(seg) for seg in segs]
     for rank, (d, name, x, y, c, s, r, inv, took, fading) in enumerate(drawn):
         level = str(d.get("level")) if d.get("level") in ("senior", "peer", "junior") else "external"
-        title = (f"{name} ({level}{', fading' if fading else ''}): you invested {_n(inv)} "
-                 f"in {name}; {name} invested {_n(took)} in you")
+        who = iso(name)
+        title = (f"{who} ({level}{', fading' if fading else ''}): you invested {_n(inv)} "
+                 f"in {who}; {who} invested {_n(took)} in you")
         ring = ' stroke-dasharray="3 2"' if fading else ""
         text = _label(name, x, y, c, s, r, boxes, bounded, fading) if rank < _MAX_LABELS else ""
         node = (f'<g class="node node-{level}{" node-fading" if fading else ""}"><title>{_e(title)}</title>'
@@ -363,7 +370,7 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     body = ["<defs>", _marker(pid, "inv", "M0,0 L10,5 L0,10 z", BLUE),
             _marker(pid, "take", "M0,0 L10,5 L0,10 L3.5,5 z", VERMILLION), "</defs>"]
     body += links + nodes_svg
-    body.append(f'<g class="node node-owner"><title>{_e(owner)} (you)</title>'
+    body.append(f'<g class="node node-owner"><title>{_e(iso(owner))} (you)</title>'
                 f'<circle cx="{_n(_CX)}" cy="{_n(_CY)}" r="{_n(_OWNER_R)}" fill="{INK}" stroke="{INK}"/>'
                 + _text(_CX, _CY + 4.5, "You", 13, "middle", "chart-text owner-label", PAPER, bold=True) + "</g>")
     top = max(0.0, min(b[1] for b in boxes) - 8)  # crop the canvas to what was drawn
@@ -462,7 +469,8 @@ def balance_bars(rows: list[tuple[str, float, float]], label: str, id_prefix: st
     for k, (name, inv, took) in enumerate(rows):
         inv, took, y = _v(inv), _v(took), head + k * row_h
         cy = y + row_h / 2
-        tip = f"{name}: you invested {_n(inv)} in {name}; {name} invested {_n(took)} in you"
+        who = iso(name)
+        tip = f"{who}: you invested {_n(inv)} in {who}; {who} invested {_n(took)} in you"
         parts = [f'<g class="balance-row"><title>{_e(tip)}</title>']
         if k % 2:
             parts.append(f'<rect class="row-alt" x="0" y="{_n(y)}" width="{_n(w)}" height="{_n(row_h)}" fill="#F2F2F2"/>')
@@ -473,7 +481,7 @@ def balance_bars(rows: list[tuple[str, float, float]], label: str, id_prefix: st
             parts.append(f'<rect class="bar-invested" x="{_n(rz)}" y="{_n(cy - 7)}" width="{_n(rw)}" height="14" fill="{BLUE}"/>')
         parts += [_text(lz - lw - 4, cy + 4, _n(took), 11, "end"),
                   _text(rz + rw + 4, cy + 4, _n(inv), 11, "start"),
-                  _text((lz + rz) / 2, cy + 4, _clip(str(name), 22), 12, "middle"), "</g>"]
+                  _text((lz + rz) / 2, cy + 4, iso(_clip(str(name), 22)), 12, "middle"), "</g>"]
         body.append("".join(parts))
     return _svg(pid, "balance", w, h, label, body)
 

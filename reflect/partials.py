@@ -42,11 +42,12 @@ def _e(value: Any) -> str:
 
 
 def _person(pid, names: dict, person_href: dict, page_path: str) -> str:
-    """`m.person(pid)`: the person's name, a link to their page when they have one."""
+    """`m.person(pid)`: the person's name in `<bdi>` (isolated from the sentence around it, in
+    any script), a link to their page when they have one."""
     name = _e(names.get(pid, pid))
     if pid in person_href:
-        return f'<a href="{_e(rel_url(str(person_href[pid]), page_path))}">{name}</a>'
-    return name
+        return f'<a href="{_e(rel_url(str(person_href[pid]), page_path))}"><bdi>{name}</bdi></a>'
+    return f"<bdi>{name}</bdi>"
 
 
 def _people(pids, names: dict, person_href: dict, page_path: str) -> str:

@@ -253,6 +253,12 @@ def compile_templates(user_dir: Path | None = None, theme: Path | None = None) -
     markdown.prepare()
 
 
+def _plain(value) -> str:
+    """`plain`: a sentence without its names' `<bdi>` (a `bidi.Text` as the plain str), for an
+    attribute or `<title>`, where tags are not markup."""
+    return str(value)
+
+
 def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environment:
     """The Jinja environment: the project's templates first, then the default theme (also as builtin/)."""
     default = FileSystemLoader(str(theme or theme_dir()))
@@ -263,7 +269,8 @@ def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environ
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                       auto_reload=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
                       bytecode_cache=_COMPILED)
-    env.filters.update(md=markdown, date=fmt_date, span=fmt_span, weight=fmt_weight, plural=plural, rel=_rel)
+    env.filters.update(md=markdown, date=fmt_date, span=fmt_span, weight=fmt_weight, plural=plural, rel=_rel,
+                       plain=_plain)
     env.globals["rel_url"] = rel_url
     from reflect import partials
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from reflect.bidi import iso, text
 from reflect.console import fmt_weight, plural
 from reflect.ledger import INVESTED, TAKEN, Balance, is_ask, is_give
 from reflect.model import Act, Entry, Outcome, week_bounds, week_of  # week_bounds, week_of: also imported from here
@@ -324,8 +325,8 @@ def _answer_people(project, question, counts: dict[str, int], word: str, empty: 
     top = sorted(counts.items(), key=lambda kv: (-kv[1], _name(project, kv[0])))[:5]
     people = tuple((p, _name(project, p), plural(n, word)) for p, n in top)
     verb = "You helped" if word == "give" else "You were helped by"
-    return Answer(question, f"{verb} {_listing([n for _, n, _ in people], len(counts))} in the last four weeks.",
-                  people)
+    names = _listing([iso(n) for _, n, _ in people], len(counts))
+    return Answer(question, text(f"{verb} {names} in the last four weeks."), people)
 
 
 def _listing(names: list[str], total: int, shown: int = 3) -> str:
@@ -352,8 +353,8 @@ def _answer_balance(project, balances: list[Balance]) -> Answer:
     out.sort(key=lambda t: (-t[0], t[1]))
     people = tuple((p, _name(project, p), f"{side} ({_n(b.invested)} invested, {_n(b.taken)} drawn)")
                    for _, p, side, b in out[:5])
-    return Answer(q, f"{plural(len(out), 'relationship')} lean{'s' if len(out) == 1 else ''} strongly one way: "
-                     f"{_listing([n for _, n, _ in people], len(out))}.", people)
+    return Answer(q, text(f"{plural(len(out), 'relationship')} lean{'s' if len(out) == 1 else ''} strongly one way: "
+                          f"{_listing([iso(n) for _, n, _ in people], len(out))}."), people)
 
 
 _RELATIONSHIPS = (
@@ -374,7 +375,7 @@ _RELATIONSHIPS = (
 def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]:
     """This week's two homework relationships: where you gave most over what you drew, and the reverse."""
     out = []
-    for kind, title, side, text, action, none_text, none_action in _RELATIONSHIPS:
+    for kind, title, side, sentence, action, none_text, none_action in _RELATIONSHIPS:
         def lean(b: Balance) -> float:
             return b.invested - b.taken if side == "invested" else b.taken - b.invested
         leaning = [b for b in balances if lean(b) > 0]
@@ -384,9 +385,9 @@ def _relationships(project, balances: list[Balance]) -> tuple[Relationship, ...]
         # a tie goes to the first id, as in suggest_plan: the two sections name the same person
         b = min(leaning, key=lambda b: (-lean(b), b.person))
         n = _name(project, b.person)
-        words = dict(n=n, inv=_n(b.invested), took=_n(b.taken))
+        words = dict(n=iso(n), inv=_n(b.invested), took=_n(b.taken))
         out.append(Relationship(kind, title, b.person, n, _level(project, b.person), b.invested, b.taken,
-                                text.format(**words), action.format(**words)))
+                                text(sentence.format(**words)), text(action.format(**words))))
     return tuple(out)
 
 
@@ -453,7 +454,7 @@ def _prompts(project, findings: list[Finding], relationships) -> tuple[str, ...]
             break  # (nothing below can add a prompt any more)
         t = _PROMPTS.get(f.rule)
         if t:
-            p = t.format(name=_name(project, f.people[0]) if f.people else "them")
+            p = text(t.format(name=iso(_name(project, f.people[0])) if f.people else "them"))
             if p not in out:
                 out.append(p)
     for g in _GENERAL:
@@ -506,6 +507,12 @@ def _names(project, e: Entry) -> str:
     return ", ".join(_name(project, p) for p in e.people)
 
 
+def _suggestion(act: str, pid: str, name: str, what: str, reason: str) -> Suggestion:
+    """A Suggestion whose `what` and `reason` (str.format with {n}) name the person, isolated."""
+    n = iso(name)
+    return Suggestion(act, pid, name, text(what.format(n=n)), text(reason.format(n=n)))
+
+
 def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], findings: list[Finding]
                  ) -> tuple[Suggestion | None, Suggestion | None]:
     """One give and one ask, from the data: give where you have taken, ask where you have given."""
@@ -521,26 +528,24 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
                     key=lambda b: (-(b.taken - b.invested), b.person))
     if takers:
         b = takers[0]
-        n = people[b.person].name
-        give = Suggestion("gave", b.person, n, f"Something useful for {n}, unasked",
-                          f"You have drawn {_n(b.taken)} from {n} (help received and asks) and invested "
-                          f"{_n(b.invested)} in {n} over the window.")
+        give = _suggestion("gave", b.person, people[b.person].name, "Something useful for {n}, unasked",
+                           f"You have drawn {_n(b.taken)} from {{n}} (help received and asks) and invested "
+                           f"{_n(b.invested)} in {{n}} over the window.")
     elif [p for p in fading if p not in planned_give]:
         p = [p for p in fading if p not in planned_give][0]
-        n = people[p].name
-        give = Suggestion("gave", p, n, f"A small, useful gesture for {n}",
-                          f"The relationship with {n} has gone quiet for longer than its rhythm.")
+        give = _suggestion("gave", p, people[p].name, "A small, useful gesture for {n}",
+                           "The relationship with {n} has gone quiet for longer than its rhythm.")
     elif [b for b in balances if b.person not in planned_give]:
         b = sorted((b for b in balances if b.person not in planned_give),
                    key=lambda b: (b.last or dt.date.min, b.person))[0]
         n = people[b.person].name
-        give = Suggestion("gave", b.person, n, f"A small, useful gesture for {n}", _quiet_since(n, b.last, judge))
+        give = Suggestion("gave", b.person, n, text(f"A small, useful gesture for {iso(n)}"),
+                          text(_quiet_since(iso(n), b.last, judge)))
     sponsor = [p for p in sponsor if p not in planned_ask]
     if sponsor:
         p = sponsor[0]
-        n = people[p].name
-        ask = Suggestion("asked", p, n, f"A conversation with {n} about backing your next initiative",
-                         f"You have a steady two-way relationship with {n}, a senior: the ground for sponsorship.")
+        ask = _suggestion("asked", p, people[p].name, "A conversation with {n} about backing your next initiative",
+                          "You have a steady two-way relationship with {n}, a senior: the ground for sponsorship.")
     else:
         # someone other than this week's give if possible; the same person if nobody else fits
         givers = sorted((b for b in balances if b.invested > b.taken and b.person not in planned_ask),
@@ -548,10 +553,9 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
                                        -(b.invested - b.taken), b.person))
         if givers:
             b = givers[0]
-            n = people[b.person].name
-            ask = Suggestion("asked", b.person, n, f"Input from {n} on something that matters to you",
-                             f"You have invested {_n(b.invested)} in {n} and drawn {_n(b.taken)} from {n}: "
-                             f"{n} would likely welcome the chance to help.")
+            ask = _suggestion("asked", b.person, people[b.person].name, "Input from {n} on something that matters to you",
+                              f"You have invested {_n(b.invested)} in {{n}} and drawn {_n(b.taken)} from {{n}}: "
+                              "{n} would likely welcome the chance to help.")
     return give, ask
 
 

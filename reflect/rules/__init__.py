@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
+from reflect.bidi import FSI, Text, iso, text
 from reflect.config import Config
 from reflect.errors import Source
 from reflect.ledger import Flow, Ledger
@@ -104,7 +105,8 @@ class RuleContext:
         return self.ledger.window(self.as_of)
 
     def name(self, pid: str) -> str:
-        return self.journal.person_name(pid)
+        """The person's name for a finding's message: isolated (`bidi.iso`), shown in `<bdi>` on a page."""
+        return iso(self.journal.person_name(pid))
 
 
 def _by_date_source(e) -> tuple:
@@ -185,15 +187,18 @@ def run_rules(journal: Journal, ledger: Ledger, config: Config, as_of: dt.date,
             said = suggestions.get((suggestion, people))
             if said is None:
                 if people:
-                    first = name(people[0])
-                    names = first if len(people) == 1 else ", ".join([name(p) for p in people])
+                    first = iso(name(people[0]))
+                    names = first if len(people) == 1 else ", ".join([iso(name(p)) for p in people])
                 else:
                     first = names = ""
-                said = suggestions[(suggestion, people)] = suggestion.format(name=first or "someone",
-                                                                             names=names or "them")
+                said = suggestions[(suggestion, people)] = text(suggestion.format(name=first or "someone",
+                                                                                  names=names or "them"))
+            message = hit.message
+            if FSI in message:   # a name in it: plain text, and each name in <bdi> on a page
+                message = Text(message)
             # positional, in Finding's field order (a site build makes ~100k of these)
             findings.append(Finding(
-                rid, code, severity, people, hit.message, lesson, said,
+                rid, code, severity, people, message, lesson, said,
                 hit.evidence, hit.numbers, hit.date))
     findings.sort(key=Finding.sort_key.fget)
     return findings

@@ -7,6 +7,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 
+from reflect.bidi import iso
 from reflect.console import plural
 from reflect.model import Act, Outcome, Severity
 from reflect.rules import Evidence, Hit, Rule, RuleContext, evidence_of
@@ -59,9 +60,9 @@ def _unacknowledged(ctx: RuleContext):
         if said is None:
             names = ", ".join(ctx.name(p) for p in missing)
             said = words[(id(e), missing)] = (
-                f"help from {names} on {e.date.isoformat()} ({e.what}) has not been acknowledged yet "
+                f"help from {names} on {e.date.isoformat()} ({iso(e.what)}) has not been acknowledged yet "
                 f"(a thank-you still counts until {(e.date + after).isoformat()})",
-                f"help from {names} on {e.date.isoformat()} ({e.what}) has not been credited: "
+                f"help from {names} on {e.date.isoformat()} ({iso(e.what)}) has not been credited: "
                 f"no acknowledgement and no thank-you within {within}",
                 (Evidence(e.source, e),))
         yield Hit(said[0] if ctx.as_of - e.date <= after else said[1], missing, said[2],
@@ -241,12 +242,12 @@ def _broken_promise(ctx: RuleContext):
             continue
         names = ", ".join(ctx.name(p) for p in e.people)
         if dropped and start <= e.dropped <= end:
-            yield Hit(message=f"the promise to {names} ({e.what}) was dropped on {e.dropped.isoformat()}",
+            yield Hit(message=f"the promise to {names} ({iso(e.what)}) was dropped on {e.dropped.isoformat()}",
                       people=e.people, evidence=evidence_of([e]), date=e.dropped,
                       numbers="dropped without being kept")
         elif not dropped and e.due and e.due < ctx.as_of:
             late = (ctx.as_of - e.due).days
-            yield Hit(message=f"the promise to {names} ({e.what}) was due on {e.due.isoformat()} and is not kept",
+            yield Hit(message=f"the promise to {names} ({iso(e.what)}) was due on {e.due.isoformat()} and is not kept",
                       people=e.people, evidence=evidence_of([e]), date=e.due,
                       numbers=f"{plural(late, 'day')} past due")
 

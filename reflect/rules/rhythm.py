@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from reflect.bidi import iso
 from reflect.console import plural
 from reflect.ledger import INVESTED, is_ask, is_give
 from reflect.model import Act, Severity, week_bounds, week_of
@@ -18,7 +19,7 @@ def _rhythm_words(name: str, rhythm_days: int | None, default_days: int) -> tupl
     if rhythm_days:
         said = f"the rhythm you set is every {every}"
     else:  # the default: the user did not choose it for this person
-        said = f"your rhythm with {name} (every {every})"
+        said = f"your rhythm with {iso(name)} (every {every})"
     return rhythm, every, said
 
 
@@ -46,7 +47,7 @@ def _fading(ctx: RuleContext):
             _, every, said = _rhythm_words(person.name, person.rhythm_days, default_days)
             known = silences[pid] = (
                 last, evidence_of(ledger.entries_with(pid, last, last=3)),
-                f"no exchange with {person.name} for ", f" (since {last.isoformat()}); {said}",
+                f"no exchange with {iso(person.name)} for ", f" (since {last.isoformat()}); {said}",
                 f"; rhythm {every}; {plural(count, 'past exchange')}")
         _, evidence, head, tail, facts = known
         quiet = plural(quiet_days, "day")
@@ -188,7 +189,7 @@ def _missed_plan(ctx: RuleContext):
             names = ", ".join(ctx.name(p) for p in e.people)
             days = (ctx.as_of - e.date).days
             yield Hit(
-                message=f"planned for {e.date.isoformat()} and still open: {e.act.value} {names}: {e.what}",
+                message=f"planned for {e.date.isoformat()} and still open: {e.act.value} {names}: {iso(e.what)}",
                 people=e.people, evidence=evidence_of([e]), date=e.date,
                 numbers=f"{plural(days, 'day')} past its date")
 

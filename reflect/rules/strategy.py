@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reflect.bidi import iso
 from reflect.console import fmt_weight, plural
 from reflect.model import Act, Alignment, Level, Severity
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
@@ -108,7 +109,7 @@ def _late_banking(ctx: RuleContext):
             b = ctx.ledger.balance(pid, start, end)
             if b.invested == 0:
                 yield Hit(
-                    message=(f"you plan to ask {ctx.name(pid)} on {e.date.isoformat()} ({e.what}) and have "
+                    message=(f"you plan to ask {ctx.name(pid)} on {e.date.isoformat()} ({iso(e.what)}) and have "
                              f"invested nothing with {ctx.name(pid)} in the last "
                              f"{plural(ctx.config.window_weeks, 'week')}"),
                     people=(pid,), evidence=evidence_of([e]), date=e.date,
@@ -150,7 +151,7 @@ def _one_level_only(ctx: RuleContext):
             word = {"senior": "seniors", "peer": "peers", "junior": "juniors"}[lvl.value]
             yield Hit(
                 message=(f"no exchange with {word} in the last {plural(ctx.config.window_weeks, 'week')}, although your journal "
-                         f"lists {len(people)} ({', '.join(p.name for p in people[:4])}{'…' if len(people) > 4 else ''})"),
+                         f"lists {len(people)} ({', '.join(iso(p.name) for p in people[:4])}{'…' if len(people) > 4 else ''})"),
                 people=tuple(p.id for p in people),
                 numbers=f"0 exchanges with {word}; {plural(len(touched), 'person', 'people')} reached at other levels")
 
@@ -199,7 +200,7 @@ def _sponsorship(ctx: RuleContext):
         b = ctx.ledger.balance(pid, first, ctx.as_of)
         if b.gives >= 1 and (b.receipts + b.asks) >= 1:
             yield Hit(
-                message=(f"you have exchanged with {person.name} in {len(active)} of the last {n} months, "
+                message=(f"you have exchanged with {iso(person.name)} in {len(active)} of the last {n} months, "
                          f"in both directions ({plural(b.gives, 'give')}, "
                          f"{plural(b.receipts + b.asks, 'ask or receipt', 'asks or receipts')})"),
                 people=(pid,), evidence=evidence_of(b.flows),

@@ -1,0 +1,256 @@
+"""Right-to-left names stay whole inside English sentences (bidi isolation).
+
+A name in Hebrew or Arabic put unmarked into "You were helped by …, … in the last four weeks"
+takes the commas and numbers around it into its own run: the auditor saw "You were helped by
+محمد שרה לוי, عبد الرحمן" and "1 — שרה לוי time".  Every name placed in page text is therefore
+in a `<bdi>` (in SVG, where there is no `<bdi>`, between FSI and PDI), and still escaped text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import make_project, run_cli
+from reflect.bidi import FSI, PDI, Text, iso, text
+
+SARA, MO = "שרה לוי", "محمد عبد الرحمن"
+TEAM = "צוות אלפא"
+EVIL = "<script>alert(1)</script> דנה"
+AS_OF = "2026-11-27"
+
+PEOPLE = f"""\
+sara: {{name: "{SARA}", level: peer, team: "{TEAM}"}}
+mo: {{name: "{MO}", level: peer}}
+evil: {{name: "{EVIL}", level: senior}}
+"""
+
+ENTRIES = """\
+- {date: 2026-11-24, with: [mo, sara], received: Reviewed my plan}
+- {date: 2026-11-20, with: sara, received: Helped with the deck}
+- {date: 2026-11-19, with: sara, received: Lunch intro}
+- {date: 2026-11-18, with: sara, asked: A review, outcome: helped}
+- {date: 2026-11-25, with: mo, gave: Fixed the build}
+- {date: 2026-11-23, with: [evil, sara], gave: Shared the notes}
+"""
+
+
+def project(tmp_path: Path, owner: str = "Alex") -> Path:
+    return make_project(tmp_path, {"reflect.yaml": f'owner: "{owner}"\n', "journal/people.yaml": PEOPLE,
+                                   "journal/2026.yaml": ENTRIES})
+
+
+def build(root: Path) -> Path:
+    code, out, err = run_cli(["build", "--no-pdf", "--project", root, "--as-of", AS_OF])
+    assert code == 0, (out, err)
+    return root / "site"
+
+
+class Texts(HTMLParser):
+    """Each text node of a page with the tags open around it (and the attributes of each)."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "circle", "line", "rect", "path", "polyline"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.nodes: list[tuple[str, tuple[tuple[str, dict], ...]]] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self.stack:
+            open_tag, _ = self.stack.pop()
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        self.nodes.append((data, tuple(self.stack)))
+
+
+def parse(html: str) -> Texts:
+    p = Texts()
+    p.feed(html)
+    return p
+
+
+def inside(stack, tag: str, cls: str | None = None) -> bool:
+    return any(t == tag and (cls is None or cls in (a.get("class") or "").split()) for t, a in stack)
+
+
+def element_text(html: str, tag: str, cls: str) -> list[str]:
+    """The text of each `tag.cls` element, names in <bdi> written [[name]]."""
+    out: list[str] = []
+
+    class P(Texts):
+        def handle_starttag(self, t, attrs):
+            if t == tag and cls in (dict(attrs).get("class") or "").split():
+                out.append("")
+                self.depth = len(self.stack)
+            elif t == "bdi" and out and self.in_it():
+                out[-1] += "[["
+            super().handle_starttag(t, attrs)
+
+        def in_it(self):
+            return getattr(self, "depth", None) is not None and len(self.stack) > self.depth
+
+        def handle_endtag(self, t):
+            super().handle_endtag(t)
+            if t == "bdi" and out and self.in_it():
+                out[-1] += "]]"
+            if getattr(self, "depth", None) is not None and len(self.stack) <= self.depth:
+                self.depth = None
+
+        def handle_data(self, data):
+            if out and self.in_it():
+                out[-1] += data
+
+    P().feed(html)
+    return [" ".join(s.split()) for s in out]
+
+
+def assert_names_isolated(html: str, names=(SARA, MO, TEAM)) -> int:
+    """Every text node that holds one of `names` is inside a <bdi> (in <svg>: between FSI and PDI;
+    the page's <title> and a chart's own title are plain text).  Returns how many it checked."""
+    checked = 0
+    for data, stack in parse(html).nodes:
+        for name in names:
+            if name not in data:
+                continue
+            checked += 1
+            if stack and stack[-1][0] == "title" and (inside(stack, "head") or "id" in stack[-1][1]):
+                continue   # the page's <title> and a chart's own (its alternative text): plain text
+            if inside(stack, "svg"):
+                assert FSI + name + PDI in data or FSI + name[:5] in data, (name, data)
+            else:
+                assert stack and stack[-1][0] == "bdi", (name, data, [t for t, _ in stack])
+                assert data == name, (name, data)   # the <bdi> holds the name, nothing around it
+    return checked
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build(project(tmp_path_factory.mktemp("bidi")))
+
+
+def test_the_questions_name_people_in_bdi(site: Path):
+    html = (site / "weeks/2026-W48.html").read_text(encoding="utf-8")
+    assert f"You were helped by <bdi>{SARA}</bdi> and <bdi>{MO}</bdi> in the last four weeks." in html
+    # the lists under the questions keep "name — N times": the name is isolated, the count after it
+    items = element_text(html, "ul", "people-list")
+    assert any(f"[[{SARA}]] — 4 times" in s for s in items), items
+    assert any(f"[[{MO}]] — 1 time" in s for s in items), items
+
+
+def test_every_rtl_name_on_every_page_is_isolated(site: Path):
+    checked = 0
+    for page in ("weeks/2026-W48.html", "index.html", "people/sara.html", "people/mo.html",
+                 "people/index.html"):
+        checked += assert_names_isolated((site / page).read_text(encoding="utf-8"))
+    assert checked > 60   # questions, relationships, findings, entries, plan, charts, person pages
+
+
+def test_entry_lines_and_findings_isolate_each_name(site: Path):
+    html = (site / "weeks/2026-W48.html").read_text(encoding="utf-8")
+    heads = element_text(html, "p", "entry-head")
+    assert any(f"from [[{MO}]], [[{SARA}]]: Reviewed my plan" in h for h in heads), heads
+    withs = element_text(html, "span", "with")
+    assert any(f"[[{SARA}]]" in w for w in withs), withs
+    messages = element_text(html, "p", "message")
+    assert any(f"from [[{SARA}]] (help received and asks)" in m for m in messages), messages
+    suggestions = element_text(html, "p", "suggestion")
+    assert any(f"[[{SARA}]]" in s for s in suggestions), suggestions
+
+
+def test_person_page_isolates_name_and_team(site: Path):
+    html = (site / "people/sara.html").read_text(encoding="utf-8")
+    assert f"<h1><bdi>{SARA}</bdi></h1>" in html
+    assert f" · <bdi>{TEAM}</bdi> · alignment" in html
+    assert f"of help from <bdi>{SARA}</bdi> and" in html
+
+
+def test_charts_isolate_names_with_fsi_pdi(site: Path):
+    html = (site / "weeks/2026-W48.html").read_text(encoding="utf-8")
+    assert f"You invested 1 in {FSI}{MO}{PDI}" in html          # a lane's tooltip
+    assert f'node-label"' in html and f">{FSI}{SARA}{PDI}</text>" in html
+    assert "<bdi>" not in "".join(html.split("<svg")[1:]).split("</svg>")[0]   # no HTML inside SVG
+
+
+def test_a_hostile_name_stays_text_inside_its_bdi(site: Path):
+    for page in ("weeks/2026-W48.html", "people/evil.html", "index.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        p = parse(html)
+        assert "script" not in p.tags, page
+        assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt; דנה</bdi>" in html, page
+        assert_names_isolated(html, (EVIL,))
+
+
+def test_the_owner_is_isolated(tmp_path: Path):
+    owner = "נועה"
+    site = build(project(tmp_path, owner))
+    for page in ("weeks/2026-W48.html", "index.html", "people/sara.html"):
+        html = (site / page).read_text(encoding="utf-8")
+        assert assert_names_isolated(html, (owner,)) >= 2, page
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert f"<bdi>{owner}</bdi>’s journal of favours" in index
+    assert f"<title>{FSI}{owner}{PDI} (you)</title>" in index   # the network's centre
+
+
+def test_print_html_isolates_names_too(tmp_path: Path):
+    from reflect.build import Site, print_html
+    from reflect.project import load_project
+    from reflect.report import week_report
+
+    proj = load_project(project(tmp_path))
+    site = Site(proj, dt.date(2026, 11, 27))
+    html = print_html(site.week_page(week_report(proj, "2026-W48", dt.date(2026, 11, 27)), None, print_=True))
+    assert assert_names_isolated(html) > 10
+    assert f"<bdi>{SARA}</bdi> <span class=\"muted\">(4 times)</span>" in html
+
+
+def test_terminal_and_json_get_the_plain_sentence(tmp_path: Path):
+    root = project(tmp_path)
+    for argv in (["week", "2026-W48"], ["plan"], ["check"]):
+        code, out, err = run_cli([*argv, "--project", root, "--as-of", AS_OF])
+        assert FSI not in out + err and PDI not in out + err and "<bdi>" not in out, argv
+        assert SARA in out, argv
+    code, out, _ = run_cli(["check", "--project", root, "--as-of", AS_OF, "--format", "json"])
+    assert FSI not in out and "bdi" not in out
+    messages = [f["message"] for f in json.loads(out)["findings"]]
+    assert any(SARA in m for m in messages)
+
+
+def test_text_is_the_plain_sentence_with_names_in_bdi_as_html():
+    from markupsafe import escape
+
+    t = text(f"You helped {iso(SARA)}, {iso('<b>')} & co.")
+    assert isinstance(t, Text) and t == f"You helped {SARA}, <b> & co."
+    assert str(escape(t)) == f"You helped <bdi>{SARA}</bdi>, <bdi>&lt;b&gt;</bdi> &amp; co."
+    assert text("no name") == "no name" and type(text("no name")) is str
+    # a name can not close its own isolate; a stray mark in quoted journal text leaves none open
+    assert str(escape(text(f"x {iso('a' + PDI + 'b')} y"))) == "x <bdi>ab</bdi> y"
+    assert str(escape(text(f"x {iso('a')} ({FSI}what) {PDI}{PDI}"))) == "x <bdi>a</bdi> (<bdi>what) </bdi>"
+    import pickle
+
+    back = pickle.loads(pickle.dumps(t))
+    assert back == t and str(escape(back)) == str(escape(t))
+
+
+def test_plain_filter_gives_the_sentence_without_tags_for_attributes():
+    from reflect.render import make_env
+
+    t = text(f"Ask {iso(SARA)} & co")
+    out = make_env().from_string('<p title="{{ t|plain }}">{{ t }}</p>').render(t=t)
+    assert out == f'<p title="Ask {SARA} &amp; co">Ask <bdi>{SARA}</bdi> &amp; co</p>'
