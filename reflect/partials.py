@@ -76,13 +76,14 @@ def _facts(entry) -> str:
     return _e(" · ".join(facts)).strip()
 
 
-def entry_html(entry, show_date: bool, *, names: dict, person_href: dict, page_path: str, print_: bool,
+def entry_html(entry, show_date: bool | str, *, names: dict, person_href: dict, page_path: str, print_: bool,
                act_words: dict, plan_words: dict) -> str:
     """`_entry.html` for one entry."""
     act = entry.act.value
     head = []
     if show_date:
-        head.append(f'<time datetime="{entry.date.isoformat()}">{_e(fmt_date(entry.date, "day"))}</time> · ')
+        day = fmt_date(entry.date, "day") + (f" {entry.date.year}" if show_date == "year" else "")
+        head.append(f'<time datetime="{entry.date.isoformat()}">{_e(day)}</time> · ')
     label = plan_words[act] if entry.planned else act_words[act]
     head.append(f"<strong>{_e(label)}</strong> {_people(entry.people, names, person_href, page_path)}: "
                 f"{_e(entry.what)}")

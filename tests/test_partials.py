@@ -84,10 +84,10 @@ def _compare(site: Site, entries: list, findings: list) -> int:
     finding_t = site.env.from_string('{% import "_macros.html" as m with context %}{% include "_finding.html" %}')
     base = site.base
     compared = 0
-    for entry, page, print_, show_date in itertools.product(entries, PAGES, (False, True), (False, True)):
+    for entry, page, print_, show_date in itertools.product(entries, PAGES, (False, True), (False, True, "year")):
         ctx = dict(base, page_path=page, print=print_, entry=entry)
         if show_date:
-            ctx["show_date"] = True
+            ctx["show_date"] = show_date
         expected = entry_t.render(ctx)
         got = entry_html(entry, show_date, names=site.names, person_href=site.person_href, page_path=page,
                          print_=print_, act_words=base["act_words"], plan_words=base["plan_words"])

@@ -161,3 +161,13 @@ def test_the_homework_notice_counts_acts_of_giving_not_gives(tmp_path):
     code, out, err = run_cli(["check", "--project", root, "--as-of", AS_OF])
     text = re.sub(r"\s+", " ", out)
     assert "2 acts of giving and 0 asks this week, done or planned" in text, text
+
+
+def test_a_persons_timeline_gives_each_entry_its_year(tmp_path):
+    root = _project(tmp_path, "ann: {name: Ann Bell, level: peer}\n",
+                    "- {date: 2025-12-27, with: ann, gave: Year-end review}\n"
+                    "- {date: 2026-01-05, with: ann, asked: New year plan, outcome: helped}\n")
+    code, _, err = run_cli(["build", "--no-pdf", "--project", root, "--as-of", AS_OF])
+    assert code == 0, err
+    page = (root / "site" / "people" / "ann.html").read_text()
+    assert ">Sat 27 Dec 2025</time>" in page and ">Mon 5 Jan 2026</time>" in page
