@@ -124,10 +124,26 @@ def _key(term: str) -> str:
     return t
 
 
+# letters that are not a plain letter plus an accent, as people write them without the keyboard
+# for it: 'Søren Ødegård' as 'Soren Odegard', 'Łukasz' as 'Lukasz'
+_PLAIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d",
+                                "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
+                                "ß": "ss", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T"})
+
+
 def _unaccented(term: str) -> str:
-    """'Siobhán' -> 'Siobhan': the term with its combining marks dropped."""
+    """'Siobhán' -> 'Siobhan', 'Søren Łukasz' -> 'Soren Lukasz': the term in plain letters."""
     return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", term)
-                                                if not unicodedata.combining(c)))
+                                                if not unicodedata.combining(c))).translate(_PLAIN_LETTERS)
+
+
+# scripts written without spaces between words (or with particles joined to names): a name there is
+# matched wherever it appears, not only as a whole word ('王伟' in '感谢王伟的帮助')
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "YI ")
+
+
+def _unspaced(term: str) -> bool:
+    return any(not c.isascii() and unicodedata.name(c, "").startswith(_UNSPACED) for c in term)
 
 
 def _term_regex(term: str) -> str:
@@ -142,10 +158,13 @@ class Scrubber:
     shield: re.Pattern | None = None   # the pseudonyms themselves: never rewritten, never a leak
 
     @classmethod
-    def for_people(cls, people: Mapping[str, Person], names: Mapping[str, str]) -> "Scrubber":
+    def for_people(cls, people: Mapping[str, Person], names: Mapping[str, str],
+                   owner: str = "", owner_label: str = "", team_label: str = "") -> "Scrubber":
+        """Replace every way the journal writes a person with `names[id]`; with `owner_label`, the
+        owner's name (and each part of it) with that; with `team_label`, each person's team."""
         terms: dict[str, str] = {}
 
-        def add(term: str, pid: str) -> None:
+        def add(term: str, shown: str) -> None:
             t = unicodedata.normalize("NFC", term.strip())
             # level words are what pseudonyms are made of ("Junior A"): a person called "Junior
             # Santos" is still hidden by "Santos" and the full name
@@ -154,7 +173,7 @@ class Scrubber:
             # a term shared by two people (two Priyas) maps to the first; both stay hidden
             for variant in (t, _unaccented(t)):
                 if len(variant) >= 2:
-                    terms.setdefault(_key(variant), names[pid])
+                    terms.setdefault(_key(variant), shown)
 
         shown: set[str] = set()
         for pid in sorted(people):
@@ -162,26 +181,45 @@ class Scrubber:
             if names.get(pid) == p.name:
                 continue  # the names profile keeps real names
             shown.add(names[pid])
-            add(p.name, pid)
-            add(pid, pid)
-            add(pid.replace("-", " "), pid)
+            add(p.name, names[pid])
+            add(pid, names[pid])
+            add(pid.replace("-", " "), names[pid])
+            add(pid.replace("-", ""), names[pid])
             for part in re.split(r"[\s\-]+", p.name):
-                add(part, pid)
+                add(part, names[pid])
+            for word in p.name.split():                             # 'Anne-Marie' written 'AnneMarie'
+                add(word.replace("-", ""), names[pid])
+            add(re.sub(r"[\s\-]+", "", p.name), names[pid])         # and 'PriyaNair'
             for alias in p.aliases:
-                add(alias, pid)
+                add(alias, names[pid])
+        if team_label and shown:
+            for pid in sorted(people):
+                if people[pid].team:
+                    add(people[pid].team, team_label)
+            shown.add(team_label)
+        if owner_label and owner.strip() and shown:
+            add(owner, owner_label)
+            for part in re.split(r"[\s\-]+", owner):
+                add(part, owner_label)
+            shown.add(owner_label)
         shield = None
         if shown:
             alts = "|".join(_term_regex(n) for n in sorted(shown, key=lambda n: (-len(n), n)))
-            shield = re.compile(rf"(?<![\w])(?:{alts})(?![\w])", re.IGNORECASE)
+            shield = re.compile(rf"{_START}(?:{alts}){_END}", re.IGNORECASE)
         if not terms:
             return cls(None, {}, shield)
         # longest first, so a full name wins over its parts; pseudonyms are alternatives too, so a
-        # term never matches inside one (they are kept as they are)
+        # term never matches inside one (they are kept as they are).  Words end at anything but a
+        # letter or digit ('priya_nair' is two words); a name in a script without spaces is matched
+        # wherever it is
         every = set(terms) | {_key(n) for n in shown}
-        alts = "|".join(_term_regex(t) for t in sorted(every, key=lambda t: (-len(t), t)))
-        pattern = re.compile(rf"(?<![\w])({alts})(?:([{_APOSTROPHES}]s)|([{_APOSTROPHES}]))?(?![\w])",
-                             re.IGNORECASE)
-        return cls(pattern, terms, shield)
+        ordered = sorted(every, key=lambda t: (-len(t), t))
+        spaced = "|".join(_term_regex(t) for t in ordered if not _unspaced(t))
+        unspaced = "|".join(_term_regex(t) for t in ordered if _unspaced(t))
+        alts = [rf"{_START}(?P<t>{spaced})(?:(?P<s>[{_APOSTROPHES}]s)|(?P<a>[{_APOSTROPHES}]))?{_END}"] if spaced else []
+        if unspaced:
+            alts.append(f"(?P<u>{unspaced})")
+        return cls(re.compile("|".join(alts), re.IGNORECASE), terms, shield)
 
     def _normal(self, text: str) -> str:
         return unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
@@ -194,11 +232,11 @@ class Scrubber:
 
         def repl(m: re.Match) -> str:
             nonlocal count
-            name = self.lookup.get(_key(m.group(1)))
+            name = self.lookup.get(_key(_term(m)))
             if name is None:  # a pseudonym: left alone
                 return m.group(0)
             count += 1
-            return name + (m.group(2) or m.group(3) or "")
+            return name + (_group(m, "s") or _group(m, "a") or "")
         return self.pattern.sub(repl, self._normal(text)), count
 
     def __call__(self, text: str) -> str:
@@ -213,7 +251,19 @@ class Scrubber:
         text = self._normal(text)
         if self.shield is not None:
             text = self.shield.sub(" ", text)
-        return sorted({m.group(1) for m in self.pattern.finditer(text) if _key(m.group(1)) in self.lookup})
+        return sorted({_term(m) for m in self.pattern.finditer(text) if _key(_term(m)) in self.lookup})
+
+
+_START, _END = r"(?<![^\W_])", r"(?![^\W_])"   # a word's edges: no letter or digit next to it ('_' is an edge)
+
+
+def _group(m: re.Match, name: str) -> str | None:
+    return m.groupdict().get(name)
+
+
+def _term(m: re.Match) -> str:
+    """The name a match of `Scrubber.pattern` found (as a whole word, or in an unspaced script)."""
+    return _group(m, "t") or _group(m, "u") or ""
 
 
 def scrub_all(values: Iterable[str], scrub: Scrubber) -> list[str]:

@@ -37,6 +37,7 @@ SECTION_IDS = {"numbers": "numbers", "questions": "questions", "network": "netwo
 MAX_WEEKS = 26
 SCREEN_ONLY = ("entries",)  # sections templates/week.html renders only on screen, never in print
 OWNER_LABEL = "Shared reflection"
+OWNER_IN_TEXT, TEAM_IN_TEXT = "[me]", "[team]"   # the owner's name and a team's, where free text has them
 
 
 @dataclasses.dataclass
@@ -54,6 +55,7 @@ class Manifest:
     coach_included: int = 0
     coach_withheld: int = 0
     names_replaced: int = 0
+    links_withheld: int = 0
     sections: tuple[str, ...] = ()
     sections_left_out: tuple[str, ...] = ()
 
@@ -68,6 +70,7 @@ class Manifest:
             f"your reflections: {self.reflections_included} included, {self.reflections_withheld} withheld",
             f"coach notes: {self.coach_included} included, {self.coach_withheld} withheld",
             f"names replaced in the text: {self.names_replaced}",
+            f"link addresses withheld (the link text stays): {self.links_withheld}",
             f"sections: {', '.join(self.sections)}"
             + (f"; left out: {', '.join(self.sections_left_out)}" if self.sections_left_out else ""),
         ]
@@ -212,6 +215,9 @@ def scrub_html(doc: str, scrub, strip: list[re.Pattern]) -> tuple[str, int]:
     return "".join(out), count
 
 
+_ADDRESS = re.compile(r'\s(?:href|src|xlink:href)="([^"#][^"]*)"')
+
+
 def visible_text(doc: str) -> str:
     parts = [p for p in _TAG_OR_TEXT.split(doc) if p and not p.startswith("<")]
     attrs = [m.group(2) for m in _ATTR.finditer(doc)]
@@ -226,6 +232,16 @@ def cmd_share(args, con: Console) -> int:
         return _share(args, con, root, None)
     with early_pdf_pool(root) as (pool, scratch):   # WeasyPrint loads while the journal is read and scrubbed
         return _share(args, con, root, pool, scratch)
+
+
+_EXTERNAL_LINK = re.compile(r'<a\b([^>]*?)\shref="[^"#][^"]*"([^>]*)>(.*?)</a>', re.S)
+
+
+def drop_link_targets(doc: str) -> tuple[str, int]:
+    """`doc` with every link that leaves the page made plain text (a `<span>` with the link's
+    other attributes): an address in a note (a wiki page, a profile, an image) can carry a
+    name that no scrubbing of text would see, and a coach has no use for your intranet."""
+    return _EXTERNAL_LINK.subn(lambda m: f"<span{m.group(1)}{m.group(2)}>{m.group(3)}</span>", doc)
 
 
 def drop_evidence_paths(doc: str, journal: str) -> str:
@@ -261,7 +277,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     # the copy calls everyone by their pseudonym; the scrubber knows the real names for free text
     shared, manifest, withheld = sanitise(project, prof, weeks, names)
     manifest.profile = args.profile
-    scrub = Scrubber.for_people(project.journal.people, names)
+    scrub = Scrubber.for_people(project.journal.people, names, cfg.owner, OWNER_IN_TEXT, TEAM_IN_TEXT)
     site = Site(shared, as_of)
     site.person_href.clear()
     wanted = set(prof.sections)
@@ -292,23 +308,24 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     doc = re.sub(r"<nav\b.*?</nav>", "", doc, flags=re.S)  # no site navigation in a single shared file
     doc = re.sub(r'<a\b[^>]*class="skip[^"]*"[^>]*>.*?</a>', "", doc, flags=re.S)
     doc = drop_site_hrefs(doc)  # no links into the site
+    doc, manifest.links_withheld = drop_link_targets(doc)   # nor out of it
     doc = drop_evidence_paths(doc, cfg.journal)
     strip = [re.compile(re.escape(str(root.resolve())) + r"[^\s\"<>]*"),
              re.compile(r"(?<![\w/])" + re.escape(cfg.journal.rstrip("/")) + r"/[^\s\"<>]*")]
     doc, manifest.names_replaced = scrub_html(doc, scrub, strip)
-    # the self-check: nothing that must not travel is left
-    text = visible_text(doc)
-    problems = [f"a name ({t})" for t in scrub.leaks(text)]
+    # the self-check: nothing that must not travel is left, in the text, the readable attributes
+    # or any address (tag names and reflect's own markup are not text: a person whose id is 'li')
+    text = visible_text(doc) + " " + " ".join(_ADDRESS.findall(doc))
+    problems = [f"a name ('{t}')" for t in scrub.leaks(text)]
     problems += ["a withheld note or entry" for t in withheld if t in text][:1]
     if str(root.resolve()) in doc or f"{cfg.journal}/" in text:
         problems.append("a file path")
     ids = "|".join(re.escape(pid) for pid in sorted(project.journal.people, key=len, reverse=True))
-    if names and any(names[p] != project.journal.people[p].name for p in names) and ids and \
-            re.search(rf'(?<![\w-])({ids})(?![\w-])', re.sub(r"<style\b.*?</style>", "", doc, flags=re.S)):
-        problems.append("a person id")
+    if names and any(names[p] != project.journal.people[p].name for p in names) and ids:
+        problems += sorted({f"a person id ('{m.group(1)}')" for m in re.finditer(rf'(?<![\w-])({ids})(?![\w-])', text)})
     if problems:
         con.eprint(f"reflect share: refusing to write: the result still contains {', '.join(problems)}. "
-                   "This is a bug in reflect; please report it")
+                   "Nothing was written. This is a bug in reflect; please report it (without the journal)")
         return EXIT_FAIL
     suffix = ".html" if args.html else ".pdf"
     out = args.output or (root / "shared" / f"{args.profile}-{weeks[0]}"

@@ -363,3 +363,76 @@ def test_printed_evidence_loses_its_file_references_and_their_separators():
     one = '<p>Evidence · <code>notes/2026/11.yaml:3</code></p>'
     assert drop_evidence_paths(one, "notes/") == "<p>Evidence</p>"
     assert drop_evidence_paths("<code>elsewhere/a.yaml:1</code>", "journal") == "<code>elsewhere/a.yaml:1</code>"
+
+
+def _share_with(tmp_path: Path, people: str, entries: str, reflection: str = "", notes: bool = True,
+                owner: str = "Alexandra Rivera") -> tuple[int, str, str, str]:
+    """A share (HTML, a profile with notes) of a small journal: (exit code, html, manifest, stderr)."""
+    root = tmp_path / "p"
+    (root / "journal" / "reflections").mkdir(parents=True)
+    (root / "journal" / "people.yaml").write_text(people)
+    (root / "journal" / "2026-11.yaml").write_text(entries)
+    if reflection:
+        (root / "journal" / "reflections" / "2026-W48.md").write_text(f"---\nweek: 2026-W48\n---\n{reflection}\n")
+    config = f"owner: {owner}\n" + ("share: {coach: {people: pseudonyms, notes: true}}\n" if notes else "")
+    (root / "reflect.yaml").write_text(config)
+    out = tmp_path / "share.html"
+    code, _, err = _share_html(root, out)
+    if code:
+        return code, "", "", err
+    return code, out.read_text("utf-8"), (tmp_path / "share.html.manifest.txt").read_text(), err
+
+
+def test_a_name_in_a_script_without_spaces_is_hidden_inside_words(tmp_path):
+    code, html, manifest, err = _share_with(
+        tmp_path, "wei: {name: 王伟, level: peer}\nmin: {name: 김민수, level: peer}\n",
+        "- {date: 2026-11-24, with: wei, thanked: 感谢王伟的帮助, public: true}\n"
+        "- {date: 2026-11-25, with: min, received: 김민수가 도와줬다}\n",
+        reflection="王伟说很好.")
+    assert code == 0, err
+    assert "王伟" not in html and "김민수" not in html
+    assert "感谢Peer" in html and "的帮助" in html        # the words around the name stay
+
+
+def test_the_owners_name_and_teams_are_hidden_in_free_text(tmp_path):
+    code, html, _, err = _share_with(
+        tmp_path, "pn: {name: Priya Nair, level: peer, team: Quantum Ledger}\n",
+        "- {date: 2026-11-24, with: pn, gave: Drafted the plan, note: Alex Rivera (me) led the review.}\n",
+        reflection="Quantum Ledger is struggling. Alex should talk to them.", owner="Alex Rivera")
+    assert code == 0, err
+    text = _text_of_html(tmp_path / "share.html")
+    assert not re.search(r"Alex|Rivera|Quantum|Ledger", text), re.findall(r".{20}(?:Alex|Quantum).{20}", text)
+    assert "[team] is struggling. [me] should talk to them." in html
+
+
+@pytest.mark.parametrize("written", ["Soren Odegard", "Lukasz Zolw", "@priya_nair", "PriyaNair", "AnneMarie",
+                                     "sam_o'brien"])
+def test_names_written_in_plain_letters_or_joined_are_hidden(tmp_path, written):
+    people = ("soren: {name: Søren Ødegård, level: senior}\nlukasz: {name: Łukasz Żółw, level: peer}\n"
+              "pn: {name: Priya Nair, level: peer}\nam: {name: Anne-Marie Dubois, level: junior}\n"
+              "sob: {name: Sam O'Brien, level: peer}\n")
+    code, html, _, err = _share_with(
+        tmp_path, people, f"- {{date: 2026-11-24, with: pn, gave: Pinged {written} about the deck}}\n")
+    assert code == 0, err
+    text = _text_of_html(tmp_path / "share.html")
+    said = re.findall(r"Pinged (.*?) about the deck", text)
+    real = re.compile(r"s[øo]ren|[øo]deg[åa]rd|[łl]ukasz|[żz][óo][łl]w|priya|nair|anne|marie|sam|brien", re.I)
+    assert said and not any(real.search(s) for s in said), said
+
+
+def test_link_addresses_in_notes_do_not_travel(tmp_path):
+    code, html, manifest, err = _share_with(
+        tmp_path, "pn: {name: Priya Nair, level: peer}\n",
+        "- date: 2026-11-24\n  with: pn\n  gave: Shared the deck\n"
+        "  note: See [her profile](https://wiki.example.com/u/priya.nair) and ![x](https://cdn.example.com/Nair.png)\n")
+    assert code == 0, err
+    assert "wiki.example.com" not in html and "cdn.example.com" not in html
+    assert "her profile" in html                       # the link's text stays
+    assert "link addresses withheld (the link text stays): 2" in manifest
+
+
+def test_a_person_whose_id_is_an_html_tag_can_be_shared(tmp_path):
+    code, html, _, err = _share_with(tmp_path, "li: {name: Li Na, level: peer}\n",
+                                     "- {date: 2026-11-24, with: li, gave: Reviewed her deck}\n")
+    assert code == 0, err
+    assert "<li" in html and not re.search(r"\bLi Na\b", html)
