@@ -112,7 +112,7 @@ def add_entries(root: Path, items: Sequence[NewEntry], file: Path | None = None,
     Raises AddError (nothing written) when the journal is invalid now, a person is unknown,
     or the result would not be valid.
     """
-    with writing(root) as project:
+    with writing(root, new_person.id if new_person is not None else None) as project:
         config, journal = project.config, project.journal
         people = dict(journal.people)
         changes: dict[Path, bytes] = {}
@@ -226,7 +226,7 @@ def _person_reads_back(p: NewPerson, before: Journal, after: Journal) -> str | N
 
 
 def add_person(root: Path, p: NewPerson) -> Source:
-    with writing(root) as project:
+    with writing(root, p.id) as project:   # entries that already name them wait for exactly this
         config, journal = project.config, project.journal
         ppath = config.journal_dir / PEOPLE_FILE
         data, start = _person_change(config, journal, ppath, p)

@@ -64,6 +64,8 @@ def mark_done(root: Path, item: str, when: dt.date | None, as_of: dt.date) -> tu
         if entry.planned:
             new = entry._replace(planned=False)
             what = "done"
+            if when is None and entry.date > as_of:
+                when = as_of    # done ahead of its day: it happened today, not on the planned date
             # the date first: its line number is still valid before a line is removed
             if when is not None and when != entry.date:
                 if not ed.set_value(pairs["date"][1], when.isoformat()):

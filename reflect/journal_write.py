@@ -78,8 +78,12 @@ class Loaded:
     journal: Journal
 
 
-def load_valid(root: Path) -> Loaded:
-    """Config and journal, or AddError with every problem when the journal is not valid now."""
+def load_valid(root: Path, fixed_by: str | None = None) -> Loaded:
+    """Config and journal, or AddError with every problem when the journal is not valid now.
+
+    `fixed_by`: the id of the person the change adds; the entries' "unknown person" errors
+    about them are what the change mends, so they do not stop it (`commit` then checks that
+    the journal is valid after it)."""
     from reflect.config import load_config
     from reflect.rules import CATALOG
 
@@ -91,6 +95,8 @@ def load_valid(root: Path) -> Loaded:
         if journal_lookalike(config) is not None:   # a misspelt or renamed journal: not a new one
             jdiags.append(missing_journal(config))
     diags = sorted(cdiags + jdiags)
+    if fixed_by is not None:   # (the loader's words for an id missing from people.yaml)
+        diags = [d for d in diags if not (d.kind == "person" and d.message.startswith(f"unknown person '{fixed_by}'"))]
     if diags:
         raise AddError(f"the {'configuration' if cdiags else 'journal'} has {plural(len(diags), 'error')}: fix "
                        f"{'it' if len(diags) == 1 else 'them'} first (nothing was written)", diags)
@@ -98,10 +104,10 @@ def load_valid(root: Path) -> Loaded:
 
 
 @contextlib.contextmanager
-def writing(root: Path) -> Iterator[Loaded]:
+def writing(root: Path, fixed_by: str | None = None) -> Iterator[Loaded]:
     """Under the project lock, the project loaded and valid (else AddError): a transaction's start."""
     with project_lock(root):
-        yield load_valid(root)
+        yield load_valid(root, fixed_by)
 
 
 def _write_temp(path: Path, data: bytes) -> Path:
@@ -166,22 +172,26 @@ def commit(config: Config, changes: dict[Path, bytes], expect: Callable[[Journal
     `expect(journal_after)` returns None when the result is what was intended, else why not.
     """
     temps: dict[Path, Path] = {}
+    dests: dict[Path, Path] = {}     # where each change is written: a symlinked file's target
     made: list[Path] = []
     replaced = 0
     try:
         for path, data in changes.items():
-            for stale in path.parent.glob(f".{path.name}.*.reflect-tmp") if path.parent.is_dir() else ():
+            # a journal file that is a symlink is written through, as an editor does: replacing
+            # the link would leave its target (the file the user keeps) without the change
+            dest = dests[path] = path.resolve() if path.is_symlink() else path
+            for stale in dest.parent.glob(f".{dest.name}.*.reflect-tmp") if dest.parent.is_dir() else ():
                 with contextlib.suppress(OSError):
                     stale.unlink()  # left by a writer that was killed (we hold the lock)
             missing = []
-            p = path.parent
+            p = dest.parent
             while not p.exists():
                 missing.append(p)
                 p = p.parent
             for folder in reversed(missing):
                 folder.mkdir()
                 made.append(folder)
-            temps[path] = _write_temp(path, data)
+            temps[path] = _write_temp(dest, data)
         journal, diags = load_as_if(config, temps)
         if diags:
             raise AddError("refused: the journal would not be valid after this change (nothing was written)", diags)
@@ -189,10 +199,10 @@ def commit(config: Config, changes: dict[Path, bytes], expect: Callable[[Journal
         if why:
             raise AddError(f"refused: {why} (nothing was written)")
         for path in list(temps):
-            os.replace(temps[path], path)
+            os.replace(temps[path], dests[path])
             del temps[path]
             replaced += 1
-            _fsync_dir(path.parent)
+            _fsync_dir(dests[path].parent)
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         raise AddError(f"could not write the journal ({exc.strerror or exc}{where}); "

@@ -358,3 +358,30 @@ def test_plain_when_unambiguous():
     assert add_mod.scalar("yes") == '"yes"'
     assert add_mod.scalar("12:30") == '"12:30"'
     assert add_mod.flow_list(["a", "b c", "d,e"]) == '[a, b c, "d,e"]'
+
+
+def test_adding_the_person_an_error_asks_for_is_allowed(project):
+    (project / "journal/2026/10.yaml").write_text("- date: 2026-10-01\n  with: jo\n  gave: Coffee\n")
+    code, _, err = run_cli(["check", "--project", project])
+    assert code == 1 and "unknown person 'jo'" in err + _
+    code, out, err = run_cli(["add", "person", "jo", "--name", "Jo Park", "--level", "junior", "--project", project])
+    assert code == 0, err
+    assert [e.people for e in journal(project).entries if e.what == "Coffee"] == [("jo",)]
+    # any other error still stops it
+    (project / "journal/2026/10.yaml").write_text("- date: 2026-10-01\n  with: lee\n  gave: Coffee\n  sise: large\n")
+    code, _, err = run_cli(["add", "person", "lee", "--name", "Lee Wong", "--level", "peer", "--project", project])
+    assert code == 1 and "did you mean 'size'" in err and "lee" not in (project / "journal/people.yaml").read_text()
+
+
+def test_a_symlinked_month_file_is_written_through(project):
+    store = project / "journal" / "_store"
+    store.mkdir()
+    month = project / "journal/2026/11.yaml"
+    (store / "nov.yaml").write_bytes(month.read_bytes())
+    month.unlink()
+    month.symlink_to(Path("../_store/nov.yaml"))
+    code, _, err = run_cli(["add", "gave", "priya", "Via the link", "--date", "2026-11-20", "--project", project])
+    assert code == 0, err
+    assert month.is_symlink()                                    # still the link
+    assert "Via the link" in (store / "nov.yaml").read_text()     # the change is in the file it points to
+    assert not temp_files(project)

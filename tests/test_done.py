@@ -279,3 +279,14 @@ def test_file_without_final_newline(tmp_path):
     code, _, err = run_cli(["done", "1", *AS_OF, "--project", root])
     assert code == 0, err
     assert path.read_bytes() == b"- date: 2026-11-24\n  with: priya\n  promised: x\n  kept: 2026-11-27\n"
+
+
+def test_a_plan_done_ahead_of_its_day_is_done_today(project):
+    # the Markdown plan is for Friday 27 November; marked done on Thursday 26, it happened then
+    path = project / "journal/2026/2026-11-27-plan.md"
+    code, out, err = run_cli(["done", "journal/2026/2026-11-27-plan.md:2", "--project", project, "--as-of", "2026-11-26"])
+    assert code == 0, err
+    assert "done on 2026-11-26" in out
+    [e] = [e for e in entries(project) if e.what == "Plan written in Markdown"]
+    assert not e.planned and e.date == dt.date(2026, 11, 26)
+    assert "date: 2026-11-26\n" in path.read_text()
