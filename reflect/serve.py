@@ -296,7 +296,11 @@ def cmd_serve(args, con: Console) -> int:
         server = make_server(host, args.port, preview, allow_remote=bool(args.allow_remote))
     except OSError as exc:
         preview.stop()
-        raise UsageError(f"cannot listen on {host}:{args.port}: {exc.strerror}") from None
+        import errno
+
+        hint = " (another program uses that port: choose one with --port N, or --port 0 for any free port)" \
+            if exc.errno == errno.EADDRINUSE else ""
+        raise UsageError(f"cannot listen on {host}:{args.port}: {exc.strerror}{hint}") from None
     old_handlers = _stop_on_signals()
     try:
         preview.start()

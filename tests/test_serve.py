@@ -266,3 +266,17 @@ def test_servers_for_each_family_leave_the_base_class_alone(tmp_path):
         assert four.address_family == socket.AF_INET
     finally:
         preview.stop()
+
+
+def test_a_port_in_use_says_how_to_choose_another(tmp_path):
+    import socket
+
+    shutil.copytree(REPO / "journal", tmp_path / "journal")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        p = subprocess.run([sys.executable, "-m", "reflect", "serve", "--project", str(tmp_path), "--port", str(port)],
+                           capture_output=True, text=True, timeout=30)
+    assert p.returncode == 2, p.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in p.stderr and "--port 0" in p.stderr and "Traceback" not in p.stderr
