@@ -19,7 +19,6 @@ from markupsafe import escape
 
 FSI = "\u2068"   # FIRST STRONG ISOLATE: opens an isolate whose direction is its first letter's
 PDI = "\u2069"   # POP DIRECTIONAL ISOLATE: closes it
-_DROP_MARKS = str.maketrans("", "", FSI + PDI)
 
 
 def iso(name: object) -> str:
@@ -27,13 +26,14 @@ def iso(name: object) -> str:
     itself are dropped, so a name can never close its own isolate early)."""
     s = str(name)
     if FSI in s or PDI in s:
-        s = s.translate(_DROP_MARKS)
+        s = plain(s)
     return FSI + s + PDI
 
 
 def plain(s: str) -> str:
-    """`s` without the marks of `iso()`."""
-    return s.translate(_DROP_MARKS) if FSI in s or PDI in s else s
+    """`s` without the marks of `iso()`.  (Two `replace`s, not `translate`: a site build strips
+    the marks of ~100,000 findings' messages, and translate is ten times slower.)"""
+    return s.replace(FSI, "").replace(PDI, "") if FSI in s or PDI in s else s
 
 
 class Text(str):
