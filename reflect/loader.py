@@ -63,11 +63,12 @@ class _Collector:
             f"{fix} (a comment needs a space after '#')"))
         return True
 
-    def text(self, node, field: str, blank_ok: bool = False) -> str | None:
+    def text(self, node, field: str, blank_ok: bool = False, free: bool = True) -> str | None:
         """A scalar's text; `''` or only spaces is as empty as no value at all, unless `blank_ok`.
-        A text a comment cut short is refused (see `cut`)."""
+        A free text (not a choice like `size: small #ish`, whose comment cuts nothing) that a
+        comment cut short is refused (see `cut`)."""
         if isinstance(node, YScalar) and node.tag != "null" and (blank_ok or node.value.strip()):
-            return None if self.cut(node, field) else node.value
+            return None if free and self.cut(node, field) else node.value
         if isinstance(node, YScalar) and blank_ok:    # `note:` with nothing after it: no note, as `note: ""`
             return ""
         if isinstance(node, YScalar):
@@ -107,7 +108,7 @@ class _Collector:
         return None
 
     def choice(self, node, field: str, choices: tuple[str, ...]) -> str | None:
-        v = self.text(node, field)
+        v = self.text(node, field, free=False)
         if v is None:
             return None
         if v not in choices:
@@ -359,7 +360,7 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
                 kw["alignment"] = Alignment(a)
         if "rhythm" in fields:
             node = fields["rhythm"][1]
-            r = c.text(node, "rhythm")
+            r = c.text(node, "rhythm", free=False)
             days = parse_rhythm(r) if r else None
             if r and days is None:
                 c.err(node, "value", f"'{r}' is not {RHYTHM_HELP}")

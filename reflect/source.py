@@ -288,7 +288,10 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
             at = _comment_at(lines[i], 0)
             before = lines[i] if at is None else lines[i][:at]
             depth = max(depth + before.count("[") + before.count("{") - before.count("]") - before.count("}"), 0)
-            if at is not None and depth > 0:
+            # only a comment that hid something: a closing bracket, or a '#word' meant as text
+            # (`[advice,   # the main one` is a comment as meant, and the ']' is missing elsewhere)
+            hid = at is not None and ("]" in lines[i][at:] or "}" in lines[i][at:] or _CUT.match(" " + lines[i][at:]))
+            if hid and depth > 0:
                 return (i + 1 + offset, at + 1, "syntax",
                         "YAML syntax error: ' #' starts a comment, which hides the rest of the line "
                         "and its closing bracket; put a text with '#' in quotes")
@@ -346,29 +349,45 @@ def _comment_at(line: str, start: int) -> int | None:
     return None
 
 
+_ITEM = re.compile(r"-(?:[ \t]*$|[ \t]+(?:[\w-]+[ \t]*:|\{))")   # '- date: …', '- {…}', a lone '-'
+
+
 def _entries_around(text: str, problems: list) -> tuple[YNode | None, list]:
-    """The entries of a list file that a YAML syntax error stopped: each top-level `- ` item is
-    read on its own, so that the other entries' problems are reported in the same run (YAML
-    itself gives up at the first error).  The item where the error is stays unread; an item
-    with its own syntax error adds that error.  (None, problems) if the file is not a list of
-    items starting at column 0."""
+    """The entries of a list file that a YAML syntax error stopped: each top-level item
+    (`- key: …` at column 0) is read on its own, so that the other entries' problems are
+    reported in the same run (YAML itself gives up at the first error).  An item that fails
+    on its own is reported once: with YAML's whole-file message when that points into it (it
+    may name a quote opened there), else with its own, kept inside the item.  When no item
+    fails on its own, the error is between them, and YAML's message stands.  (None, problems)
+    if the file is not such a list."""
     lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines)
-              if line.startswith("-") and (line[1:2].isspace() or len(line) == 1) and not line.startswith("---")]
+    starts = [i for i, line in enumerate(lines) if _ITEM.match(line)]
     if len(starts) < 2 or any(line.strip() and not line.lstrip().startswith("#") for line in lines[:starts[0]]):
         return None, problems
-    bad = problems[-1][0] - 1          # 0-based line of the error, where the user is sent to fix it
+    fatal, before = problems[-1], list(problems[:-1])
     items: list = []
-    seen = set(problems)
-    out = list(problems)
+    own: list = []       # (first, last) 0-based lines of each item that fails alone, and its problems
     for start, end in zip(starts, starts[1:] + [len(lines)]):
-        if start <= bad < end:
-            continue
         root, more = compose_yaml("".join(lines[start:end]), offset=start)
         if isinstance(root, YSeq):
             items.extend(root.items)
-        out.extend(p for p in more if p not in seen)
-        seen.update(more)
+        last = max((i for i in range(start, end) if lines[i].strip()), default=start)
+        if root is None and any(k == "syntax" for _, _, k, _ in more):
+            own.append((start, last, more))
+        else:
+            before += [q for q in more if q not in before]
+    if not own:
+        return YSeq(tuple(items), starts[0] + 1, 1), before + [fatal]
+    out = before
+    for start, last, more in own:
+        if start + 1 <= fatal[0] <= last + 1:
+            out.append(fatal)
+            continue
+        for line, col, kind, message in more:
+            if line > last + 1:      # YAML's end of this item is the next item's first line
+                line, col = last + 1, len(lines[last].rstrip("\r\n")) + 1
+            if (line, col, kind, message) not in out:
+                out.append((line, col, kind, message))
     return YSeq(tuple(items), starts[0] + 1, 1), out
 
 

@@ -172,7 +172,7 @@ def test_text_that_a_comment_cuts_short_is_refused_at_the_hash(tmp_path, line, t
 
 def test_a_comment_with_a_space_after_the_hash_and_quoted_hashes_are_read_as_written(tmp_path):
     root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml": (
-        "- date: 2026-11-02\n  with: priya  #our lead\n"
+        "- date: 2026-11-02\n  with: priya  # our lead\n  size: small #ish\n"
         "  gave: Reviewed the deck  # took two hours\n"
         "  tags: [advice, '#q1']   ## two hashes\n"
         "- date: 2026-11-03\n  with: sam\n  thanked: \"Thanked him in #eng-wins\" #1\n")})
@@ -224,6 +224,30 @@ def test_a_syntax_error_does_not_hide_the_other_entries_of_its_file(tmp_path):
     # a second syntax error, in an entry of its own, with its own hint
     error_at(errors, "journal/a.yaml", text, ": this", kind="syntax", says=("needs quotes",), offset=0)
     error_at(errors, "journal/a.yaml", text, "helpd", kind="value", says=("did you mean 'helped'",))
+
+
+@pytest.mark.parametrize("broken, at, says", [
+    # an unclosed '{' or '[': YAML stops at the next entry; the error stays in the entry that has it
+    ("  gave: {x\n", "{x", "flow mapping"),
+    ("  gave: Coffee\n  tags: [advice,   # the main one\n    growth\n", "growth", "flow sequence"),
+])
+def test_an_unclosed_bracket_is_one_error_in_its_own_entry(tmp_path, broken, at, says):
+    text = ("- date: 2026-11-10\n  with: priya\n  gave: A\n"
+            "- date: 2026-11-11\n  with: sam\n" + broken +
+            "- date: 2026-11-12\n  with: pryia\n  gave: C\n")
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 2, errors
+    line, col = position_of(text, at)
+    syntax = [e for e in errors if e["kind"] == "syntax"]
+    assert [(e["line"], says in e["message"]) for e in syntax] == [(line, True)], errors
+    error_at(errors, "journal/a.yaml", text, "pryia", kind="person", says=("did you mean 'priya'",))
+
+
+def test_a_valid_text_with_a_dash_line_is_not_split_by_an_error_elsewhere(tmp_path):
+    text = ('- date: 2026-11-10\n  with: priya\n  gave: "Reviewed\n- the deck"\n'
+            "- date: 2026-11-11\n  with: sam\n  gave: B\n  outcome: helpd: x\n")
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
+    assert len(errors) == 1 and errors[0]["line"] == 8, errors
 
 
 def test_with_written_as_one_line_with_commas_is_several_people(tmp_path):
