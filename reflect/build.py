@@ -584,7 +584,8 @@ def _site_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks) -> list
         p, b = people[pid], balances.get(pid)
         rows.append(dict(id=pid, name=p.name, level=p.level.value, team=p.team,
                          invested=b.invested if b else 0.0, taken=b.taken if b else 0.0,
-                         entries=len(project.ledger.entries_of(pid)), last=project.ledger.last_contact(pid, as_of)))
+                         entries=sum(1 for e in project.ledger.entries_of(pid) if e.date <= as_of or e.planned),
+                         last=project.ledger.last_contact(pid, as_of)))   # as of as_of, like the person's page
     by_level = [(lv, [r for r in rows if r["level"] == lv]) for lv in LEVEL_WORDS]
     pages.append(("people/index.html", site.render(
         "people.html", "people/index.html", "people", "People", as_of, people=rows,

@@ -253,6 +253,16 @@ def compile_templates(user_dir: Path | None = None, theme: Path | None = None) -
     markdown.prepare()
 
 
+def _linked(text, name: str, link) -> Markup:
+    """`linked`: `text` with the first whole-word `name` in it replaced by `link` (markup, e.g.
+    `person_link(id)`); without the name in it, the text and the link after it in brackets."""
+    plain = str(text)
+    m = re.search(rf"(?<!\w){re.escape(str(name))}(?!\w)", plain) if name else None
+    if m is None:
+        return Markup("{} <span class=\"with\">({})</span>").format(plain, link)
+    return Markup("{}{}{}").format(plain[:m.start()], link, plain[m.end():])
+
+
 def _plain(value) -> str:
     """`plain`: a sentence without its names' `<bdi>` (a `bidi.Text` as the plain str), for an
     attribute or `<title>`, where tags are not markup."""
@@ -270,7 +280,7 @@ def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environ
                       auto_reload=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
                       bytecode_cache=_COMPILED)
     env.filters.update(md=markdown, date=fmt_date, span=fmt_span, weight=fmt_weight, plural=plural, rel=_rel,
-                       plain=_plain)
+                       plain=_plain, linked=_linked)
     env.globals["rel_url"] = rel_url
     from reflect import partials
 

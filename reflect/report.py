@@ -191,7 +191,10 @@ def _week_entries(ledger, start: dt.date, end: dt.date, known: dt.date | None = 
     for f in ledger.flows_between(start, last):
         if f.kind == "kept-promise" and f.entry.date < start and all(f.entry is not k for k in kept):
             kept.append(f.entry)
-    return es + tuple(kept) if kept else es
+    if not kept:
+        return es
+    # in date order, a kept promise on the day it was kept (its line shows when it was made)
+    return tuple(sorted(es + tuple(kept), key=lambda e: e.kept if e.date < start else e.date))
 
 
 def _counts(entries, start: dt.date, end: dt.date) -> dict[str, int]:

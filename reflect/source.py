@@ -73,11 +73,13 @@ _CUT = re.compile(r"[ \t]+#[^\s#]")   # after a plain value: ' #123', ' #eng-win
 
 
 def composed(text: str) -> str:
-    """`text` with its combining marks composed (NFC) — 'Siobha\u0301n' is 'Siobhán' — when it has
-    any; other text as it is (NFC would also swap compatibility ideographs such as U+F900)."""
-    if any(unicodedata.combining(c) for c in text):
-        return unicodedata.normalize("NFC", text)
-    return text
+    """`text` composed (NFC) where it was typed decomposed — 'Siobha\u0301n' is 'Siobhán', and
+    Hangul or Bengali typed in parts likewise — but never where NFC would only swap one character
+    for another (a compatibility ideograph such as U+F900 stays as written)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    nfc = unicodedata.normalize("NFC", text)
+    return nfc if len(nfc) < len(text) else text
 
 
 def _resolve(value: str) -> str:

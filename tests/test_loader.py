@@ -839,3 +839,16 @@ def test_text_typed_with_combining_accents_is_read_composed(tmp_path):
     assert project.journal.people["siobhan"].name == "Siobh\u00e1n \u00d6zil"
     a, b = project.journal.entries
     assert a.what == "Revi\u00e9w of her caf\u00e9 plan" and b.note == "Merci, Siobh\u00e1n."
+
+
+def test_hangul_typed_in_parts_is_read_whole_and_compatibility_characters_stay(tmp_path):
+    import unicodedata
+
+    parts = unicodedata.normalize("NFD", "한지민")       # jamo: nine characters for three syllables
+    root = make_project(tmp_path, {
+        "journal/people.yaml": f"han: {{name: {parts}, level: peer}}\n",
+        "journal/a.yaml": "- date: 2026-11-02\n  with: han\n  gave: \uf900 stays\n"})
+    project = load_project(root, use_cache=False)
+    assert not project.diagnostics
+    assert project.journal.people["han"].name == "한지민"
+    assert project.journal.entries[0].what == "\uf900 stays"

@@ -54,12 +54,16 @@ def test_no_busiest_relationship_when_nothing_was_exchanged(tmp_path):
 
 def test_a_promise_kept_this_week_is_a_give_of_this_week(tmp_path):
     root = _project(tmp_path, "priya: {name: Priya Shah, level: peer}\n",
-                    "- {date: 2026-11-02, with: priya, promised: Send the deck, due: 2026-11-10, kept: 2026-11-24}\n")
+                    "- {date: 2026-11-02, with: priya, promised: Send the deck, due: 2026-11-10, kept: 2026-11-24}\n"
+                    "- {date: 2026-11-23, with: priya, gave: Monday coffee}\n"
+                    "- {date: 2026-11-26, with: priya, gave: Thursday review}\n")
     code, out, err = _week_cli(root)
     assert code == 0, err
-    assert "gives 1 " in out, out
+    assert "gives 3 " in out, out
     entries = _week_text(root, section="entries")
     assert "You promised Priya Shah: Send the deck" in entries and "kept 24 Nov" in entries
+    # listed on the day it was kept: after Monday's entry, before Thursday's
+    assert entries.index("Monday coffee") < entries.index("Send the deck") < entries.index("Thursday review")
     # the week it was made shows the promise, but no give yet
     code, out, _ = _week_cli(root, "2026-W45")
     assert "gives 0 " in out, out
@@ -83,7 +87,7 @@ def test_a_week_before_the_journal_began_is_not_called_missed(tmp_path):
     root = _project(tmp_path, "ann: {name: Ann Bell, level: peer}\n",
                     "- {date: 2026-11-26, with: ann, gave: Reviewed her deck}\n")
     text = _week_text(root, section="plan")
-    assert "Your journal starts this week" in text and "missed" not in text, text
+    assert "Your journal has nothing before this week to look back on" in text and "missed" not in text, text
     code, out, _ = _week_cli(root)
     assert "last week (2026-W47): before your journal starts" in out and "missed" not in out, out
 
@@ -152,6 +156,9 @@ def test_a_person_page_as_of_a_date_shows_no_later_exchange_but_later_plans(tmp_
     page = (root / "site" / "people" / "ann.html").read_text()
     assert "Reviewed her deck" in page and "Lunch in March" in page
     assert "Not happened yet" not in page
+    # the people list counts the same two
+    people = (root / "site" / "people" / "index.html").read_text()
+    assert re.search(r'Ann Bell</bdi></a></th>(?:<td[^>]*>[^<]*</td>){3}<td class="num">2</td>', people), people
 
 
 def test_the_homework_notice_counts_acts_of_giving_not_gives(tmp_path):
@@ -171,3 +178,12 @@ def test_a_persons_timeline_gives_each_entry_its_year(tmp_path):
     assert code == 0, err
     page = (root / "site" / "people" / "ann.html").read_text()
     assert ">Sat 27 Dec 2025</time>" in page and ">Mon 5 Jan 2026</time>" in page
+
+
+def test_the_plans_person_link_is_on_the_name_not_inside_a_word(tmp_path):
+    root = _project(tmp_path, "so: {name: So, level: peer}\n", "- {date: 2026-11-24, with: so, received: Help}\n")
+    code, _, err = run_cli(["build", "--no-pdf", "--project", root, "--as-of", AS_OF])
+    assert code == 0, err
+    page = (root / "site" / "weeks" / "2026-W48.html").read_text()
+    plan = page[page.index('<section id="plan"'):]
+    assert re.search(r"Something useful for <a [^>]*><bdi>So</bdi></a>, unasked", plan), plan[:1500]
