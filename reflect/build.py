@@ -273,16 +273,10 @@ class Site:
                     reflection_path=f"{cfg.journal}/reflections/{report.week}.md")
 
     def rhythm_weeks(self, pid: str, end: dt.date, count: int = 52) -> list[tuple[str, int]]:
-        """(ISO week, exchanges with `pid` that week up to `end`) for the `count` weeks ending with end's week."""
-        from bisect import bisect_left, bisect_right
+        """(week, exchanges with `pid` that week up to `end`) for the `count` weeks ending with end's."""
+        from reflect.report import weekly_contacts
 
-        from reflect.report import week_bounds, week_of
-
-        contacts = self.project.ledger.contacts(pid)   # sorted dates
-        starts = self.config.week_start
-        first_day = week_bounds(week_of(end, starts), starts)[0]
-        return [(label, bisect_right(contacts, last if last < end else end) - bisect_left(contacts, first))
-                for first, last, label in _week_spans(first_day, count, starts)]
+        return weekly_contacts(self.project.ledger, pid, end, self.config.week_start, count)
 
     def week_page(self, report, pdf_href: str | None, print_: bool = False) -> str:
         page_path = f"weeks/{report.week}.html"
@@ -291,20 +285,6 @@ class Site:
 
 
 @functools.lru_cache(maxsize=64)
-def _week_spans(first: dt.date, count: int, starts: str = "monday") -> tuple[tuple[dt.date, dt.date, str], ...]:
-    """(first day, last day, week) of the `count` report weeks ending with the one that begins on
-    `first`, oldest first: the same 52 for the six rhythm strips of a page, so made once per page."""
-    return tuple(_week_span(first - dt.timedelta(days=7 * i), starts) for i in range(count - 1, -1, -1))
-
-
-@functools.lru_cache(maxsize=4096)
-def _week_span(first: dt.date, starts: str) -> tuple[dt.date, dt.date, str]:
-    """(first day, last day, week): each week of a build is in the strips of 52 pages."""
-    from reflect.model import week_of
-
-    return first, first + dt.timedelta(days=6), week_of(first, starts)
-
-
 def network_summary(network, window_weeks: int, levels: tuple[tuple[str, int], ...] = ()) -> str:
     """The network map in words: everyone in the window by level (`levels`, else the people drawn),
     how many the map shows when it cannot show them all, the busiest relationship, who is fading."""

@@ -7,6 +7,8 @@ relationship is this week's homework, what to plan) is made in this module.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from reflect.bidi import iso, text
@@ -567,6 +569,28 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
 PERSON_TIMELINE_CAP = 150
 
 
+def weekly_contacts(ledger, pid: str, end: dt.date, week_start: str = "monday",
+                    count: int = 52) -> list[tuple[str, int]]:
+    """(week, exchanges with `pid` that week, up to `end`) for the `count` report weeks ending with
+    the one of `end`, oldest first: a rhythm strip (a person's page, and six on each week page)."""
+    contacts = ledger.contacts(pid)   # sorted dates
+    first_day = week_bounds(week_of(end, week_start), week_start)[0]
+    return [(label, bisect_right(contacts, last if last < end else end) - bisect_left(contacts, first))
+            for first, last, label in _week_spans(first_day, count, week_start)]
+
+
+def _week_spans(first: dt.date, count: int, starts: str = "monday") -> tuple[tuple[dt.date, dt.date, str], ...]:
+    """(first day, last day, week) of the `count` report weeks ending with the one that begins on
+    `first`, oldest first: the same 52 for the six rhythm strips of a page, so made once per page."""
+    return tuple(_week_span(first - dt.timedelta(days=7 * i), starts) for i in range(count - 1, -1, -1))
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_span(first: dt.date, starts: str) -> tuple[dt.date, dt.date, str]:
+    """(first day, last day, week): each week of a build is in the strips of 52 pages."""
+    return first, first + dt.timedelta(days=6), week_of(first, starts)
+
+
 def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Finding]) -> PersonPage:
     cfg, ledger = project.config, project.ledger
     person = project.journal.people[pid]
@@ -584,12 +608,7 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
         items.append(TimelineItem(e, f.direction if f else "none", f.weight if f else 0.0))
     shown = tuple(items)
     hidden = max(0, len(entries) - PERSON_TIMELINE_CAP)
-    first = week_bounds(week_of(as_of, cfg.week_start), cfg.week_start)[0]   # of the report week of as_of
-    contacts = ledger.contacts(pid, as_of)
-    weekly = []
-    for i in range(51, -1, -1):
-        ws = first - dt.timedelta(days=7 * i)
-        weekly.append((week_of(ws, cfg.week_start), sum(1 for d in contacts if ws <= d <= ws + dt.timedelta(days=6))))
+    weekly = weekly_contacts(ledger, pid, as_of, cfg.week_start)
     monthly = []
     y, m = as_of.year, as_of.month
     months = []
