@@ -161,10 +161,23 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                 if len(stack) >= MAX_DEPTH:
                     return None, problems + [(m.line + 1 + offset, m.column + 1, "syntax",
                                               f"nesting deeper than {MAX_DEPTH} levels")]
-                stack.append([cls is MappingStartEvent, [], m.line + 1 + offset, m.column + 1])
+                stack.append([cls is MappingStartEvent, [], m.line + 1 + offset, m.column + 1, ev.flow_style])
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                is_map, items, line, col = stack.pop()
+                is_map, items, line, col, flow = stack.pop()
+                if flow and not is_map and has_hash:
+                    # `tags: [advice] #private`: the '#private' after the bracket is a comment, and
+                    # the tag (here the one that keeps an entry out of a share) would be lost unsaid
+                    if lines is None:
+                        lines = text.splitlines()
+                    e = ev.end_mark
+                    rest = lines[e.line][e.column:] if e.line < len(lines) else ""
+                    cut = _CUT.match(rest)
+                    if cut is not None:
+                        problems.append((e.line + 1 + offset, e.column + cut.end() - 1, "value",
+                                         f"YAML reads '{rest.strip()[:30]}' after the list's closing bracket as a "
+                                         "comment, and drops it: put it inside the brackets (without '#'), or "
+                                         "write a comment with a space after '#'"))
                 if is_map:
                     pairs = []
                     for i in range(0, len(items) - 1, 2):

@@ -170,6 +170,15 @@ def test_text_that_a_comment_cuts_short_is_refused_at_the_hash(tmp_path, line, t
     one_error(tmp_path, text, token, kind="value", says=says)
 
 
+def test_a_hashtag_after_a_lists_closing_bracket_is_not_dropped_unsaid(tmp_path):
+    text = "- date: 2026-11-02\n  with: priya\n  gave: A\n  tags: [advice] #private\n"
+    one_error(tmp_path, text, "#private", kind="value", says=("after the list's closing bracket", "inside the brackets"))
+    # a comment after an entry written in braces is only a comment
+    errors_ok = make_project(tmp_path / "ok", {"journal/people.yaml": PEOPLE, "journal/a.yaml":
+                             "- {date: 2026-11-02, with: priya, gave: A} #first\n"})
+    assert not load_project(errors_ok, use_cache=False).diagnostics
+
+
 def test_a_comment_with_a_space_after_the_hash_and_quoted_hashes_are_read_as_written(tmp_path):
     root = make_project(tmp_path, {"journal/people.yaml": PEOPLE, "journal/a.yaml": (
         "- date: 2026-11-02\n  with: priya  # our lead\n  size: small #ish\n"
