@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -146,6 +147,14 @@ def _unspaced(term: str) -> bool:
     return any(not c.isascii() and unicodedata.name(c, "").startswith(_UNSPACED) for c in term)
 
 
+def is_term(term: str) -> bool:
+    """Is `term` hidden where it appears?  Not a single letter, not a generic word ("team"), not a
+    level word: those are what pseudonyms are made of ("Junior A"), so a person called "Junior
+    Santos" is hidden by "Santos" and the full name, and a lone "Junior" stays."""
+    t = term.strip()
+    return len(t) >= 2 and t.lower() not in GENERIC and t.lower() not in _LEVEL_WORD
+
+
 def _term_regex(term: str) -> str:
     """The escaped term, every apostrophe matching both ' and ’ (and ʼ, ‘)."""
     return "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in term)
@@ -157,18 +166,16 @@ class Scrubber:
     lookup: Mapping[str, str]   # _key(term) -> replacement
     shield: re.Pattern | None = None   # the pseudonyms themselves: never rewritten, never a leak
 
+    fold: Mapping[str, str] = dataclasses.field(default_factory=dict)   # _fold(term) -> replacement
+
     @classmethod
-    def for_people(cls, people: Mapping[str, Person], names: Mapping[str, str],
-                   owner: str = "", owner_label: str = "", team_label: str = "") -> "Scrubber":
-        """Replace every way the journal writes a person with `names[id]`; with `owner_label`, the
-        owner's name (and each part of it) with that; with `team_label`, each person's team."""
+    def for_people(cls, people: Mapping[str, Person], names: Mapping[str, str]) -> "Scrubber":
+        """Replace every way the journal writes a person with `names[id]`."""
         terms: dict[str, str] = {}
 
         def add(term: str, shown: str) -> None:
             t = unicodedata.normalize("NFC", term.strip())
-            # level words are what pseudonyms are made of ("Junior A"): a person called "Junior
-            # Santos" is still hidden by "Santos" and the full name
-            if len(t) < 2 or t.lower() in GENERIC or t.lower() in _LEVEL_WORD:
+            if not is_term(t):
                 return
             # a term shared by two people (two Priyas) maps to the first; both stay hidden
             for variant in (t, _unaccented(t)):
@@ -192,16 +199,8 @@ class Scrubber:
             add(re.sub(r"[\s\-]+", "", p.name), names[pid])         # and 'PriyaNair'
             for alias in p.aliases:
                 add(alias, names[pid])
-        if team_label and shown:
-            for pid in sorted(people):
-                if people[pid].team:
-                    add(people[pid].team, team_label)
-            shown.add(team_label)
-        if owner_label and owner.strip() and shown:
-            add(owner, owner_label)
-            for part in re.split(r"[\s\-]+", owner):
-                add(part, owner_label)
-            shown.add(owner_label)
+            if re.fullmatch(r"[\uac00-\ud7a3]{3}", p.name):   # a Korean full name: the given name alone too
+                add(p.name[1:], names[pid])
         shield = None
         if shown:
             alts = "|".join(_term_regex(n) for n in sorted(shown, key=lambda n: (-len(n), n)))
@@ -219,10 +218,27 @@ class Scrubber:
         alts = [rf"{_START}(?P<t>{spaced})(?:(?P<s>[{_APOSTROPHES}]s)|(?P<a>[{_APOSTROPHES}]))?{_END}"] if spaced else []
         if unspaced:
             alts.append(f"(?P<u>{unspaced})")
-        return cls(re.compile("|".join(alts), re.IGNORECASE), terms, shield)
+        fold = {_fold(k): v for k, v in sorted(terms.items(), reverse=True)}
+        return cls(re.compile("|".join(alts), re.IGNORECASE), terms, shield, fold)
 
     def _normal(self, text: str) -> str:
+        """The text as names are looked for in it: no soft hyphens or zero-width characters
+        (pasted text has them inside words), fullwidth and mathematical letters as plain ones,
+        composed."""
+        if _HIDDEN.search(text):
+            text = text.translate(_DROP_HIDDEN)
+        if _WIDE.search(text):
+            text = _WIDE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
         return unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
+
+    def _name_for(self, term: str) -> str | None:
+        """The replacement for a matched term; None for a pseudonym (left as it is)."""
+        name = self.lookup.get(_key(term))
+        if name is None:   # the regex's case-blind match and str.lower() can differ (İ, ı)
+            name = self.fold.get(_fold(term))
+        if name is None and not (self.shield is not None and self.shield.fullmatch(term)):
+            name = "[name]"   # matched as a name, known by no spelling: hidden all the same
+        return name
 
     def sub(self, text: str) -> tuple[str, int]:
         """text with every name replaced, and how many were."""
@@ -232,7 +248,7 @@ class Scrubber:
 
         def repl(m: re.Match) -> str:
             nonlocal count
-            name = self.lookup.get(_key(_term(m)))
+            name = self._name_for(_term(m))
             if name is None:  # a pseudonym: left alone
                 return m.group(0)
             count += 1
@@ -251,10 +267,23 @@ class Scrubber:
         text = self._normal(text)
         if self.shield is not None:
             text = self.shield.sub(" ", text)
-        return sorted({_term(m) for m in self.pattern.finditer(text) if _key(_term(m)) in self.lookup})
+        return sorted({_term(m) for m in self.pattern.finditer(text) if self._name_for(_term(m)) is not None})
 
 
-_START, _END = r"(?<![^\W_])", r"(?![^\W_])"   # a word's edges: no letter or digit next to it ('_' is an edge)
+# a word's edges: no letter or digit of a spaced script next to it ('_' is an edge, and so is a
+# letter of a script written without spaces: 'Priya' in '感谢Priya的帮助')
+_UNSPACED_RANGES = ("\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u2e80-\u2fdf"
+                    "\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f")
+_START, _END = rf"(?<![^\W_{_UNSPACED_RANGES}])", rf"(?![^\W_{_UNSPACED_RANGES}])"
+_HIDDEN = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_DROP_HIDDEN = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_WIDE = re.compile("[\uff01-\uff5e\U0001d400-\U0001d7ff]+")   # fullwidth ASCII, mathematical letters
+
+
+def _fold(term: str) -> str:
+    """A spelling-blind form of a term: plain letters, case folded, dotted and dotless i alike."""
+    return _unaccented(term).casefold().replace("\u0131", "i").replace("i\u0307", "i")
 
 
 def _group(m: re.Match, name: str) -> str | None:
@@ -264,6 +293,35 @@ def _group(m: re.Match, name: str) -> str | None:
 def _term(m: re.Match) -> str:
     """The name a match of `Scrubber.pattern` found (as a whole word, or in an unspaced script)."""
     return _group(m, "t") or _group(m, "u") or ""
+
+
+def label_scrubber(owner: str, teams: Iterable[str], owner_label: str, team_label: str):
+    """For your own free text (entries, notes, reflections, coach notes) before a share is made:
+    (text -> (text, replacements)) with your name, and each part of it, in any case, as
+    `owner_label`, and a team's name exactly as people.yaml writes it (case and all: a team
+    called "IT" is not the word "it") as `team_label`.  Only free text: the report's own
+    wording is never matched against a team called "People"."""
+    mine: set[str] = set()
+    for term in [owner, *re.split(r"[\s\-]+", owner)]:
+        t = unicodedata.normalize("NFC", term.strip())
+        if len(t) >= 2 and t.lower() not in GENERIC:
+            mine.update({t, _unaccented(t)})
+    groups = {unicodedata.normalize("NFC", t.strip()) for t in teams if len(t.strip()) >= 2}
+    pats = []
+    if mine:
+        alts = "|".join(_term_regex(t) for t in sorted(mine, key=lambda t: (-len(t), t)))
+        pats.append((re.compile(rf"{_START}(?:{alts}){_END}", re.IGNORECASE), owner_label))
+    if groups:
+        alts = "|".join(re.escape(t) for t in sorted(groups, key=lambda t: (-len(t), t)))
+        pats.append((re.compile(rf"{_START}(?:{alts}){_END}"), team_label))
+
+    def scrub(text: str) -> tuple[str, int]:
+        total = 0
+        for pat, label in pats:
+            text, n = pat.subn(label, text)
+            total += n
+        return text, total
+    return scrub
 
 
 def scrub_all(values: Iterable[str], scrub: Scrubber) -> list[str]:

@@ -100,14 +100,15 @@ def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
 
 
 def sanitise(project: Project, prof: ShareProfile, weeks: list[str],
-             names: dict[str, str] | None = None) -> tuple[Project, Manifest, list[str]]:
+             names: dict[str, str] | None = None, labels=None) -> tuple[Project, Manifest, list[str]]:
     """A copy of the project with only what this profile may share; and the texts that must not appear.
 
     Every person in the copy is called by `names` (their pseudonym) and has no aliases, note or
     team, so charts and templates never see a real name (a chart that shortens "Maximiliana
     Featherstonehaugh" to "Maximiliana Feath…" would otherwise leave a fragment no scrubber
     recognises).  Free text (descriptions, notes, reflections) still carries real names: the
-    caller scrubs those.  The manifest counts only what is dated in the shared weeks."""
+    caller scrubs those; `labels` (privacy.label_scrubber) first hides your own name and your
+    people's teams in it.  The manifest counts only what is dated in the shared weeks."""
     from reflect.report import week_of
 
     j = project.journal
@@ -137,9 +138,20 @@ def sanitise(project: Project, prof: ShareProfile, weeks: list[str],
         elif e.note:
             manifest.notes_included += counted
         manifest.entries_included += counted
+        if labels is not None:
+            (what, n1), (note, n2) = labels(e.what), labels(e.note)
+            e = e._replace(what=what, note=note)
+            manifest.names_replaced += (n1 + n2) * counted
         entries.append(e)
-    refl = tuple(r for r in j.reflections if prof.reflection)
-    coach = tuple(r for r in j.coach_notes if prof.coach)
+
+    def relabel(r):
+        if labels is None:
+            return r
+        text, n = labels(r.text)
+        manifest.names_replaced += n if r.week in in_weeks else 0
+        return dataclasses.replace(r, text=text)
+    refl = tuple(relabel(r) for r in j.reflections if prof.reflection)
+    coach = tuple(relabel(r) for r in j.coach_notes if prof.coach)
     manifest.reflections_included = sum(1 for r in refl if r.week in in_weeks)
     manifest.reflections_withheld = sum(1 for r in j.reflections if r.week in in_weeks) - manifest.reflections_included
     manifest.coach_included = sum(1 for r in coach if r.week in in_weeks)
@@ -254,7 +266,7 @@ def drop_evidence_paths(doc: str, journal: str) -> str:
 def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     from reflect.build import Site, drop_site_hrefs, print_html
     from reflect.pdf import PdfUnavailable, write_atomic
-    from reflect.privacy import Scrubber, pseudonyms
+    from reflect.privacy import Scrubber, is_term, label_scrubber, pseudonyms
     from reflect.project import load_project
     from reflect.report import week_report
 
@@ -275,9 +287,13 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
         not_ahead(w, week_bounds(w, cfg.week_start)[0], as_of)
     names = pseudonyms(project.journal.people, root / ".reflect", prof.people)
     # the copy calls everyone by their pseudonym; the scrubber knows the real names for free text
-    shared, manifest, withheld = sanitise(project, prof, weeks, names)
+    people = project.journal.people
+    hidden = any(names[p] != people[p].name for p in names)   # not the names profile
+    labels = label_scrubber(cfg.owner, [p.team for p in people.values()], OWNER_IN_TEXT, TEAM_IN_TEXT) \
+        if hidden else None
+    shared, manifest, withheld = sanitise(project, prof, weeks, names, labels)
     manifest.profile = args.profile
-    scrub = Scrubber.for_people(project.journal.people, names, cfg.owner, OWNER_IN_TEXT, TEAM_IN_TEXT)
+    scrub = Scrubber.for_people(people, names)
     site = Site(shared, as_of)
     site.person_href.clear()
     wanted = set(prof.sections)
@@ -312,7 +328,8 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     doc = drop_evidence_paths(doc, cfg.journal)
     strip = [re.compile(re.escape(str(root.resolve())) + r"[^\s\"<>]*"),
              re.compile(r"(?<![\w/])" + re.escape(cfg.journal.rstrip("/")) + r"/[^\s\"<>]*")]
-    doc, manifest.names_replaced = scrub_html(doc, scrub, strip)
+    doc, replaced = scrub_html(doc, scrub, strip)
+    manifest.names_replaced += replaced
     # the self-check: nothing that must not travel is left, in the text, the readable attributes
     # or any address (tag names and reflect's own markup are not text: a person whose id is 'li')
     text = visible_text(doc) + " " + " ".join(_ADDRESS.findall(doc))
@@ -320,8 +337,9 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     problems += ["a withheld note or entry" for t in withheld if t in text][:1]
     if str(root.resolve()) in doc or f"{cfg.journal}/" in text:
         problems.append("a file path")
-    ids = "|".join(re.escape(pid) for pid in sorted(project.journal.people, key=len, reverse=True))
-    if names and any(names[p] != project.journal.people[p].name for p in names) and ids:
+    # the ids the scrubber replaces (an id of one letter, or a level word, is an ordinary word: 'a')
+    ids = "|".join(re.escape(pid) for pid in sorted(people, key=len, reverse=True) if is_term(pid))
+    if hidden and ids:
         problems += sorted({f"a person id ('{m.group(1)}')" for m in re.finditer(rf'(?<![\w-])({ids})(?![\w-])', text)})
     if problems:
         con.eprint(f"reflect share: refusing to write: the result still contains {', '.join(problems)}. "

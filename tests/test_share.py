@@ -5,6 +5,7 @@ import io
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -436,3 +437,37 @@ def test_a_person_whose_id_is_an_html_tag_can_be_shared(tmp_path):
                                      "- {date: 2026-11-24, with: li, gave: Reviewed her deck}\n")
     assert code == 0, err
     assert "<li" in html and not re.search(r"\bLi Na\b", html)
+
+
+@pytest.mark.parametrize("written", ["和Priya一起准备了演示", "这周我感谢了Priya。", "Thanked PRIYA NAİR", "Pri\u00adya",
+                                     "Pri\u200bya", "Ｐｒｉｙａ", "𝐏𝐫𝐢𝐲𝐚"])
+def test_names_beside_other_scripts_or_disguised_by_pasting_are_hidden(tmp_path, written):
+    code, html, _, err = _share_with(tmp_path, "pn: {name: Priya Nair, level: peer}\n",
+                                     f"- {{date: 2026-11-24, with: pn, gave: '{written}'}}\n")
+    assert code == 0, err
+    text = unicodedata.normalize("NFKC", _text_of_html(tmp_path / "share.html"))   # 'Ｐｒｉｙａ' read as 'Priya'
+    assert not re.search(r"priya|nair", text.replace("\u00ad", "").replace("\u200b", ""), re.I), written
+
+
+def test_a_turkish_name_in_capitals_is_hidden(tmp_path):
+    code, html, _, err = _share_with(tmp_path, "ilker: {name: İlker Yılmaz, level: peer}\n",
+                                     "- {date: 2026-11-24, with: ilker, gave: Thanked İLKER YILMAZ in the all-hands}\n")
+    assert code == 0, err
+    assert "LKER" not in html and "YILMAZ" not in html
+
+
+def test_a_korean_given_name_alone_is_hidden(tmp_path):
+    code, html, _, err = _share_with(tmp_path, "min: {name: 김민수, level: peer}\n",
+                                     "- {date: 2026-11-24, with: min, received: 민수씨가 도와줬다}\n")
+    assert code == 0, err
+    assert "민수" not in html
+
+
+def test_teams_named_with_ordinary_words_leave_the_report_wording_alone(tmp_path):
+    people = "a: {name: Ann Bell, level: peer, team: IT}\nb: {name: Bo Chan, level: peer, team: People}\n"
+    code, html, _, err = _share_with(tmp_path, people,
+                                     "- {date: 2026-11-24, with: a, gave: Helped IT with the People survey}\n")
+    assert code == 0, err
+    assert "Helped [team] with the [team] survey" in html
+    text = _text_of_html(tmp_path / "share.html")
+    assert text.count("[team]") == 2 * text.count("Helped [team]"), re.findall(r".{30}\[team\].{10}", text)
