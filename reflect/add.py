@@ -127,7 +127,8 @@ def add_entries(root: Path, items: Sequence[NewEntry], file: Path | None = None,
         starts: dict[Path, int] = {}
         for path, group in plan.items():
             rel = _rel(path, config.root)
-            if not path.resolve().is_relative_to(config.journal_dir.resolve()):
+            # the file's folder, not the file: a journal file may be a symlink to a file kept elsewhere
+            if not _in_folder(path).is_relative_to(config.journal_dir.resolve()):
                 raise AddError(f"{rel} is not inside the journal folder {config.journal}/", exit=2)
             old = path.read_bytes() if path.exists() else \
                 f"# {MONTHS[group[0].date.month - 1]} {group[0].date.year} (reflect add appends new entries " \
@@ -343,12 +344,17 @@ def _target_file(file: Path, root: Path) -> Path:
     config, _ = load_config(root, CATALOG)
     for base in (Path.cwd(), root, config.journal_dir):
         if (base / file).exists():
-            return (base / file).resolve()
+            return _in_folder(base / file)
     for base in (Path.cwd(), root, config.journal_dir):
-        cand = (base / file).resolve()
+        cand = _in_folder(base / file)
         if cand.is_relative_to(config.journal_dir.resolve()):
             return cand
-    return (Path.cwd() / file).resolve()
+    return _in_folder(Path.cwd() / file)
+
+
+def _in_folder(path: Path) -> Path:
+    """`path` with its folder resolved, and the file itself left a symlink if it is one."""
+    return path.parent.resolve() / path.name
 
 
 def _added_person(p: NewPerson, where: str) -> str:

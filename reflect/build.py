@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import os
 import re
@@ -284,7 +283,6 @@ class Site:
                            print_=print_, **self.week_context(report, pdf_href, page_path, print_))
 
 
-@functools.lru_cache(maxsize=64)
 def network_summary(network, window_weeks: int, levels: tuple[tuple[str, int], ...] = ()) -> str:
     """The network map in words: everyone in the window by level (`levels`, else the people drawn),
     how many the map shows when it cannot show them all, the busiest relationship, who is fading."""

@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("done", parents=[common], help="list this week's plans and open promises, or mark one done")
     d.add_argument("item", nargs="?", metavar="ID|N", help="a number from the list, or an entry id FILE:LINE")
-    d.add_argument("--date", type=_date, help="when it was done (default: --as-of or today)")
+    d.add_argument("--date", type=_date, help="when it was done (default: a plan's own date, or today if that is later; a promise: today or --as-of)")
 
     pl = sub.add_parser("plan", parents=[common], help="suggest this week's give and ask")
     pl.add_argument("--yes", action="store_true", help="write the suggestions as planned entries")

@@ -185,8 +185,9 @@ def _level(project: Project, pid: str) -> str:
 
 
 def _week_entries(ledger, start: dt.date, end: dt.date, known: dt.date | None = None) -> tuple[Entry, ...]:
-    """The entries dated in [start, end] (planned ones too), then the promises made before `start`
-    and kept by `known` (default `end`) in it: a kept promise is a give on the day it was kept."""
+    """The entries dated in [start, end] (planned ones too) and the promises made before `start`
+    and kept by `known` (default `end`) in it, in date order (a kept promise on the day it was
+    kept: it is a give of that day)."""
     es = ledger.entries_between(start, end)
     last = end if known is None else min(end, known)
     kept = []
@@ -579,6 +580,7 @@ def weekly_contacts(ledger, pid: str, end: dt.date, week_start: str = "monday",
             for first, last, label in _week_spans(first_day, count, week_start)]
 
 
+@functools.lru_cache(maxsize=64)
 def _week_spans(first: dt.date, count: int, starts: str = "monday") -> tuple[tuple[dt.date, dt.date, str], ...]:
     """(first day, last day, week) of the `count` report weeks ending with the one that begins on
     `first`, oldest first: the same 52 for the six rhythm strips of a page, so made once per page."""

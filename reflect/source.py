@@ -69,6 +69,7 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOL = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_PRIVATE_CUT = re.compile(r"[ \t]+#(?=private\b)", re.IGNORECASE)   # '] #private'
 _CUT = re.compile(r"[ \t]+#[^\s#]")   # after a plain value: ' #123', ' #eng-wins', not '  # a comment'
 
 
@@ -165,19 +166,20 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 is_map, items, line, col, flow = stack.pop()
-                if flow and not is_map and has_hash:
-                    # `tags: [advice] #private`: the '#private' after the bracket is a comment, and
-                    # the tag (here the one that keeps an entry out of a share) would be lost unsaid
+                if flow and has_hash:
+                    # `tags: [advice] #private` or `- {…, tags: [advice]} #private`: a comment, so the
+                    # tag that keeps an entry out of a share would be lost unsaid.  Any other '#word'
+                    # after a bracket is taken for the comment it is (`with: [sam] #todo`)
                     if lines is None:
                         lines = text.splitlines()
                     e = ev.end_mark
                     rest = lines[e.line][e.column:] if e.line < len(lines) else ""
-                    cut = _CUT.match(rest)
-                    if cut is not None:
-                        problems.append((e.line + 1 + offset, e.column + cut.end() - 1, "value",
-                                         f"YAML reads '{rest.strip()[:30]}' after the list's closing bracket as a "
-                                         "comment, and drops it: put it inside the brackets (without '#'), or "
-                                         "write a comment with a space after '#'"))
+                    cut = _PRIVATE_CUT.match(rest)
+                    if cut is not None:   # (the match ends just after the '#')
+                        problems.append((e.line + 1 + offset, e.column + cut.end(), "value",
+                                         f"YAML reads '{rest.strip()[:30]}' after the closing bracket as a "
+                                         "comment, so nothing here is tagged private: put private in the tags "
+                                         "(tags: [advice, private])"))
                 if is_map:
                     pairs = []
                     for i in range(0, len(items) - 1, 2):
@@ -364,7 +366,7 @@ def _comment_at(line: str, start: int) -> int | None:
     return None
 
 
-_ITEM = re.compile(r"-(?:[ \t]*$|[ \t]+(?:[\w-]+[ \t]*:|\{))")   # '- date: …', '- {…}', a lone '-'
+_ITEM = re.compile(r"-(?:[ \t]*(?:#.*)?$|[ \t]+(?:[\w-]+[ \t]*:|\{))")   # '- date: …', '- {…}', '-', '- # note'
 
 
 def _entries_around(text: str, problems: list) -> tuple[YNode | None, list]:

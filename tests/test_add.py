@@ -385,3 +385,19 @@ def test_a_symlinked_month_file_is_written_through(project):
     assert month.is_symlink()                                    # still the link
     assert "Via the link" in (store / "nov.yaml").read_text()     # the change is in the file it points to
     assert not temp_files(project)
+
+
+def test_a_month_file_linked_from_outside_the_journal_is_written_through(project, tmp_path):
+    store = tmp_path / "elsewhere"
+    store.mkdir()
+    month = project / "journal/2026/11.yaml"
+    (store / "11.yaml").write_bytes(month.read_bytes())
+    month.unlink()
+    month.symlink_to(store / "11.yaml")
+    code, _, err = run_cli(["add", "gave", "priya", "Kept elsewhere", "--date", "2026-11-20", "--project", project])
+    assert code == 0, err
+    assert month.is_symlink() and "Kept elsewhere" in (store / "11.yaml").read_text()
+    code, _, err = run_cli(["add", "gave", "priya", "Named file", "--date", "2026-11-21", "--project", project,
+                            "--file", month])
+    assert code == 0, err
+    assert month.is_symlink() and "Named file" in (store / "11.yaml").read_text()

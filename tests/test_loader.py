@@ -170,13 +170,20 @@ def test_text_that_a_comment_cuts_short_is_refused_at_the_hash(tmp_path, line, t
     one_error(tmp_path, text, token, kind="value", says=says)
 
 
-def test_a_hashtag_after_a_lists_closing_bracket_is_not_dropped_unsaid(tmp_path):
-    text = "- date: 2026-11-02\n  with: priya\n  gave: A\n  tags: [advice] #private\n"
-    one_error(tmp_path, text, "#private", kind="value", says=("after the list's closing bracket", "inside the brackets"))
-    # a comment after an entry written in braces is only a comment
-    errors_ok = make_project(tmp_path / "ok", {"journal/people.yaml": PEOPLE, "journal/a.yaml":
-                             "- {date: 2026-11-02, with: priya, gave: A} #first\n"})
-    assert not load_project(errors_ok, use_cache=False).diagnostics
+@pytest.mark.parametrize("text", [
+    "- date: 2026-11-02\n  with: priya\n  gave: A\n  tags: [advice] #private\n",
+    "- {date: 2026-11-02, with: priya, gave: A, tags: [advice]} #Private\n",
+])
+def test_a_private_hashtag_after_a_closing_bracket_is_not_dropped_unsaid(tmp_path, text):
+    one_error(tmp_path, text, "#", kind="value", says=("after the closing bracket", "tags: [advice, private]"))
+
+
+def test_other_hashtags_after_a_closing_bracket_are_comments(tmp_path):
+    root = make_project(tmp_path, {"journal/people.yaml": PEOPLE + "lee: {name: Lee, level: peer, aliases: [Li]} #nick\n",
+                                   "journal/a.yaml": "- {date: 2026-11-02, with: priya, gave: A} #first\n"
+                                                     "- date: 2026-11-03\n  with: [sam] #todo\n  gave: B\n  tags: [] #none\n",
+                                   "reflect.yaml": "owner: Me\nshare: {coach: {sections: [numbers, plan] #short\n}}\n"})
+    assert not load_project(root, use_cache=False).diagnostics
 
 
 def test_a_comment_with_a_space_after_the_hash_and_quoted_hashes_are_read_as_written(tmp_path):
@@ -249,6 +256,13 @@ def test_an_unclosed_bracket_is_one_error_in_its_own_entry(tmp_path, broken, at,
     line, col = position_of(text, at)
     syntax = [e for e in errors if e["kind"] == "syntax"]
     assert [(e["line"], says in e["message"]) for e in syntax] == [(line, True)], errors
+    error_at(errors, "journal/a.yaml", text, "pryia", kind="person", says=("did you mean 'priya'",))
+
+
+def test_an_entry_that_opens_with_a_comment_is_read_on_its_own_after_an_error(tmp_path):
+    text = ("- date: 2026-11-10\n  with: priya\n  gave: {x\n"
+            "- # the second one\n  date: 2026-11-11\n  with: pryia\n  gave: B\n")
+    errors = errors_of(tmp_path, {"journal/a.yaml": text})
     error_at(errors, "journal/a.yaml", text, "pryia", kind="person", says=("did you mean 'priya'",))
 
 
