@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from reflect.bidi import bdi
 from reflect.console import plural
 from reflect.render import fmt_date, markdown, rel_url
 
@@ -42,12 +43,12 @@ def _e(value: Any) -> str:
 
 
 def _person(pid, names: dict, person_href: dict, page_path: str) -> str:
-    """`m.person(pid)`: the person's name in `<bdi>` (isolated from the sentence around it, in
-    any script), a link to their page when they have one."""
-    name = _e(names.get(pid, pid))
+    """`m.person(pid)`: the person's name (a right-to-left one in `<bdi>`, isolated from the
+    sentence around it), a link to their page when they have one."""
+    name = bdi(names.get(pid, pid))
     if pid in person_href:
-        return f'<a href="{_e(rel_url(str(person_href[pid]), page_path))}"><bdi>{name}</bdi></a>'
-    return f"<bdi>{name}</bdi>"
+        return f'<a href="{_e(rel_url(str(person_href[pid]), page_path))}">{name}</a>'
+    return name
 
 
 def _people(pids, names: dict, person_href: dict, page_path: str) -> str:

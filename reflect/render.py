@@ -263,6 +263,13 @@ def _linked(text, name: str, link) -> Markup:
     return Markup("{}{}{}").format(plain[:m.start()], link, plain[m.end():])
 
 
+def _isolate(value) -> Markup:
+    """`isolate`: a name, escaped, in `<bdi>` when it is right-to-left (bidi.bdi)."""
+    from reflect.bidi import bdi
+
+    return Markup(bdi(value))
+
+
 def _plain(value) -> str:
     """`plain`: a sentence without its names' `<bdi>` (a `bidi.Text` as the plain str), for an
     attribute or `<title>`, where tags are not markup."""
@@ -280,7 +287,7 @@ def make_env(user_dir: Path | None = None, theme: Path | None = None) -> Environ
                       auto_reload=False, keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True,
                       bytecode_cache=_COMPILED)
     env.filters.update(md=markdown, date=fmt_date, span=fmt_span, weight=fmt_weight, plural=plural, rel=_rel,
-                       plain=_plain, linked=_linked)
+                       plain=_plain, linked=_linked, isolate=_isolate)
     env.globals["rel_url"] = rel_url
     from reflect import partials
 

@@ -131,7 +131,7 @@ def test_network_with_40_people() -> None:
     assert len(circles) == 41  # everyone plus the owner
     labels = [t for t in root.iter(SVG + "text") if "node-label" in t.get("class", "")]
     assert 10 <= len(labels) <= 24  # capped, and collisions may drop a few
-    assert all(t.text.startswith(FSI) and t.text.endswith(PDI) for t in labels)  # names isolated
+    assert not any(FSI in t.text for t in labels)  # left-to-right names: no isolates needed
     assert all(len(plain(t.text)) <= 18 for t in labels)
     assert any(plain(t.text).endswith("\u2026") for t in labels)  # long names truncated
     positions = [(t.get("x"), t.get("y")) for t in labels]
@@ -148,7 +148,7 @@ def test_network_arrows_for_both_directions_and_fading_dashes() -> None:
     markers = {m.get("id") for m in root.iter(SVG + "marker")}
     assert markers == {"dir-inv", "dir-take"}
     links = [g for g in root.iter(SVG + "g") if "link " in g.get("class", "") + " " and g.find(SVG + "title") is not None]
-    assert all(FSI in g.find(SVG + "title").text for g in links)   # the name isolated
+    assert not any(FSI in g.find(SVG + "title").text for g in links)   # a left-to-right name: bare
     by_title = {plain(g.find(SVG + "title").text): g for g in links}
     assert set(by_title) == {"You invested 5 in Priya Shah", "Priya Shah invested 3 in you",
                              "You invested 2 in Old Friend (fading)", "Old Friend invested 1 in you (fading)",
@@ -171,8 +171,7 @@ def test_network_arrows_for_both_directions_and_fading_dashes() -> None:
         assert (start < end) == inv
     # the node title tells both directions; the fading node is linked and dashed
     titles = [g.find(SVG + "title").text for g in root.iter(SVG + "g") if "node-peer" in g.get("class", "")]
-    assert titles == [f"{FSI}Priya Shah{PDI} (peer): you invested 5 in {FSI}Priya Shah{PDI}; "
-                      f"{FSI}Priya Shah{PDI} invested 3 in you"]
+    assert titles == ["Priya Shah (peer): you invested 5 in Priya Shah; Priya Shah invested 3 in you"]
     (a,) = root.iter(SVG + "a")
     assert a.get("href") == "people/b.html"
     assert a.find(SVG + "g/" + SVG + "circle").get("stroke-dasharray")
@@ -207,9 +206,8 @@ def test_balance_bars_put_invested_right_and_taken_left() -> None:
     assert len(inv) == 1 and len(took) == 2
     assert float(inv[0].get("x")) > max(float(r.get("x")) + float(r.get("width")) for r in took)
     titles = [g.find(SVG + "title").text for g in root.iter(SVG + "g")]
-    assert titles[0] == (f"{FSI}Priya Shah{PDI}: you invested 5 in {FSI}Priya Shah{PDI}; "
-                         f"{FSI}Priya Shah{PDI} invested 3 in you")
-    assert {f"{FSI}Priya Shah{PDI}", f"{FSI}Li{PDI}", "5", "3", "0", "2"} <= {t.text for t in root.iter(SVG + "text")}
+    assert titles[0] == "Priya Shah: you invested 5 in Priya Shah; Priya Shah invested 3 in you"
+    assert {"Priya Shah", "Li", "5", "3", "0", "2"} <= {t.text for t in root.iter(SVG + "text")}
 
 
 def test_rhythm_strip_levels_titles_and_summary() -> None:
