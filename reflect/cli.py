@@ -22,6 +22,22 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # exit status 2 with a short hint, like every other usage error
+        import re
+
+        # "invalid choice: 'chek' (choose from 'check', …)": say which one was meant
+        m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        from reflect.errors import suggest
+
+        if m:
+            message += suggest(m.group(1), re.findall(r"'([^']*)'", m.group(2)))
+        m = re.match(r"unrecognized arguments: (--?[\w-]+)", message)
+        if m:   # '--as-off': the options of this command and of its subcommands
+            options = set(self._option_string_actions)
+            for action in self._actions:
+                for sub in getattr(action, "choices", None) or {}:
+                    if isinstance(action.choices, dict) and isinstance(action.choices[sub], argparse.ArgumentParser):
+                        options |= set(action.choices[sub]._option_string_actions)
+            message += suggest(m.group(1), sorted(o for o in options if o.startswith("--")))
         raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
 
 

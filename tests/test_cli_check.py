@@ -428,3 +428,11 @@ def test_errors_are_coloured_only_on_a_terminal_stream():
     assert err.getvalue() == "journal/a.yaml:2:9: error: unknown person 'x'\n"
     con.error_lines(diags, to_err=False)         # `reflect check`'s own report: colour as asked
     assert ANSI.search(out.getvalue()) and "error" in out.getvalue()
+
+
+@pytest.mark.parametrize("argv, meant", [(["chek"], "'check'"), (["buidl"], "'build'"),
+                                         (["check", "--format", "jsn"], "'json'"),
+                                         (["check", "--as-off", "2026-11-27"], "'--as-of'")])
+def test_a_mistyped_command_or_option_gets_a_did_you_mean(argv, meant):
+    code, out, err = run_cli(argv)
+    assert code == 2 and f"(did you mean {meant}?)" in err and "Traceback" not in err, err
