@@ -29,7 +29,7 @@ from typing import Callable, Iterator, Sequence
 from reflect.config import Config
 from reflect.console import plural
 from reflect.errors import Diagnostic, Source
-from reflect.loader import load_journal
+from reflect.loader import load_journal, unknown_person
 from reflect.model import Entry, Journal, Person
 from reflect.source import discover
 
@@ -95,8 +95,8 @@ def load_valid(root: Path, fixed_by: str | None = None) -> Loaded:
         if journal_lookalike(config) is not None:   # a misspelt or renamed journal: not a new one
             jdiags.append(missing_journal(config))
     diags = sorted(cdiags + jdiags)
-    if fixed_by is not None:   # (the loader's words for an id missing from people.yaml)
-        diags = [d for d in diags if not (d.kind == "person" and d.message.startswith(f"unknown person '{fixed_by}'"))]
+    if fixed_by is not None:
+        diags = [d for d in diags if unknown_person(d) != fixed_by]
     if diags:
         raise AddError(f"the {'configuration' if cdiags else 'journal'} has {plural(len(diags), 'error')}: fix "
                        f"{'it' if len(diags) == 1 else 'them'} first (nothing was written)", diags)

@@ -225,14 +225,19 @@ def load_journal(config: Config, use_cache: bool = True,
 _UNKNOWN_PERSON = re.compile(r"unknown person '(.*)'(?: \(did you mean '[^']*'\?\))?; add them to people\.yaml")
 
 
+def unknown_person(d: Diagnostic) -> str | None:
+    """The id an "unknown person" error is about (None for any other problem)."""
+    m = _UNKNOWN_PERSON.match(d.message) if d.kind == "person" else None
+    return m.group(1) if m else None
+
+
 def _people_file_problems(rel: str, has_people: bool, people: dict, entries: list, diags: list) -> None:
     """When people.yaml is missing, empty or unreadable as a whole, say so once, naming the ids the
     entries use, instead of an "unknown person" error at every mention of everyone."""
     if has_people and people:
         return              # read: its own errors (if any) are per person, and mentions are checked
     own = [d for d in diags if d.source.path == rel]
-    mentioned = sorted({m.group(1) for d in diags if d.kind == "person"
-                        for m in [_UNKNOWN_PERSON.match(d.message)] if m})
+    mentioned = sorted({pid for d in diags if (pid := unknown_person(d)) is not None})
     if not has_people and not mentioned and not entries:
         return              # no entries yet (only reflections): nobody to list
     diags[:] = [d for d in diags if d.kind != "person"]

@@ -499,7 +499,8 @@ def make_plan(project: Project, week: str, judge: dt.date, balances: list[Balanc
 
 
 def _quiet_since(name: str, last: dt.date | None, judge: dt.date) -> str:
-    """Why a give to the person you have been in touch with least recently: how long it has been."""
+    """Why a give to the person you have been in touch with least recently: how long it has been
+    (`name` may be "{n}", for `_suggestion` to fill in)."""
     if last is None:
         return f"Nothing has passed between you and {name} in the window yet."
     days = (judge - last).days
@@ -544,9 +545,8 @@ def suggest_plan(project: Project, judge: dt.date, balances: list[Balance], find
     elif [b for b in balances if b.person not in planned_give]:
         b = sorted((b for b in balances if b.person not in planned_give),
                    key=lambda b: (b.last or dt.date.min, b.person))[0]
-        n = people[b.person].name
-        give = Suggestion("gave", b.person, n, text(f"A small, useful gesture for {iso(n)}"),
-                          text(_quiet_since(iso(n), b.last, judge)))
+        give = _suggestion("gave", b.person, people[b.person].name, "A small, useful gesture for {n}",
+                           _quiet_since("{n}", b.last, judge))
     sponsor = [p for p in sponsor if p not in planned_ask]
     if sponsor:
         p = sponsor[0]

@@ -77,7 +77,7 @@ def composed(text: str) -> str:
     """`text` composed (NFC) where it was typed decomposed — 'Siobha\u0301n' is 'Siobhán', and
     Hangul or Bengali typed in parts likewise — but never where NFC would only swap one character
     for another (a compatibility ideograph such as U+F900 stays as written)."""
-    if unicodedata.is_normalized("NFC", text):
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text
     nfc = unicodedata.normalize("NFC", text)
     return nfc if len(nfc) < len(text) else text
@@ -114,8 +114,15 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
 
     problems: list = []
     root = None
-    lines: list[str] | None = None   # the text's lines, split only if an empty value needs a look
+    lines: list[str] | None = None   # the text's lines, split only if a value needs a look
     has_hash = "#" in text          # could a comment have cut a value short?
+
+    def after(mark) -> str:
+        """What follows `mark` on its line."""
+        nonlocal lines
+        if lines is None:
+            lines = text.splitlines()
+        return lines[mark.line][mark.column:] if mark.line < len(lines) else ""
     stack: list = []  # [kind, items, line, col]
     docs = 0
     try:
@@ -135,24 +142,20 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                 if kind == "null" and not ev.value:
                     # `gave: #1 priority`: YAML reads a comment and no value; the empty value keeps the
                     # comment and its place, so that an error about it can say what happened
-                    if lines is None:
-                        lines = text.splitlines()
-                    rest = lines[m.line][m.column:] if m.line < len(lines) else ""
+                    rest = after(m)
                     if rest.lstrip().startswith("#"):
                         comment, col = rest.strip(), col + len(rest) - len(rest.lstrip())
                         comment_line, comment_col = m.line + 1 + offset, col
                 elif not ev.style and has_hash:
                     # `gave: Reviewed PR #123`: YAML ends the text before ' #'; kept so that the
                     # loader can refuse a cut text instead of losing its end without a word
-                    if lines is None:
-                        lines = text.splitlines()
                     e = ev.end_mark
-                    rest = lines[e.line][e.column:] if e.line < len(lines) else ""
+                    rest = after(e)
                     cut = _CUT.match(rest)
                     if cut is not None:
                         comment = rest.strip()
                         comment_line, comment_col = e.line + 1 + offset, e.column + cut.end() - 1
-                value = ev.value if ev.value.isascii() else composed(ev.value)
+                value = composed(ev.value)
                 node = YScalar(value, kind, m.line + 1 + offset, col, comment, comment_line, comment_col)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 m = ev.start_mark
@@ -170,10 +173,8 @@ def compose_yaml(text: str, offset: int = 0) -> tuple[YNode | None, list]:
                     # `tags: [advice] #private` or `- {…, tags: [advice]} #private`: a comment, so the
                     # tag that keeps an entry out of a share would be lost unsaid.  Any other '#word'
                     # after a bracket is taken for the comment it is (`with: [sam] #todo`)
-                    if lines is None:
-                        lines = text.splitlines()
                     e = ev.end_mark
-                    rest = lines[e.line][e.column:] if e.line < len(lines) else ""
+                    rest = after(e)
                     cut = _PRIVATE_CUT.match(rest)
                     if cut is not None:   # (the match ends just after the '#')
                         problems.append((e.line + 1 + offset, e.column + cut.end(), "value",
@@ -302,7 +303,7 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
         first = start.line if start.line < mark.line else max(mark.line - 50, 0)
         depth = 0   # brackets open before each line's comment, from `first` on
         for i in range(first, min(mark.line, len(lines) - 1) + 1):
-            at = _comment_at(lines[i], 0)
+            at = _comment_at(lines[i])
             before = lines[i] if at is None else lines[i][:at]
             depth = max(depth + before.count("[") + before.count("{") - before.count("]") - before.count("}"), 0)
             # only a comment that hid something: a closing bracket, or a '#word' meant as text
@@ -351,10 +352,10 @@ def _syntax_problem(exc, offset: int, text: str = "") -> tuple[int, int, str, st
     return line, col, "syntax", f"YAML syntax error: {msg}"
 
 
-def _comment_at(line: str, start: int) -> int | None:
-    """The 0-based column of the '#' that starts a comment in `line` from `start` on (outside quotes)."""
+def _comment_at(line: str) -> int | None:
+    """The 0-based column of the '#' that starts a comment in `line` (outside quotes)."""
     quote = None
-    for i in range(start, len(line)):
+    for i in range(len(line)):
         c = line[i]
         if quote is not None:
             if c == quote:
@@ -434,7 +435,7 @@ def parse_text(text: str, is_markdown: bool) -> ParsedFile:
         return ParsedFile(None, text, 1, ((1, 1, "file", why),), True)
     root, problems = compose_yaml(fm, offset=fm_line - 1)
     body = body.strip("\n")
-    return ParsedFile(root, body if body.isascii() else composed(body), body_line, tuple(problems), True)
+    return ParsedFile(root, composed(body), body_line, tuple(problems), True)
 
 
 def parse_bytes(data: bytes, is_md: bool) -> ParsedFile:

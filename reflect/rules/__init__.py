@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple
 
-from reflect.bidi import FSI, Text, iso, text
+from reflect.bidi import iso, text
 from reflect.config import Config
 from reflect.errors import Source
 from reflect.ledger import Flow, Ledger
@@ -193,9 +193,7 @@ def run_rules(journal: Journal, ledger: Ledger, config: Config, as_of: dt.date,
                     first = names = ""
                 said = suggestions[(suggestion, people)] = text(suggestion.format(name=first or "someone",
                                                                                   names=names or "them"))
-            message = hit.message
-            if FSI in message:   # a name in it: plain text, and each name in <bdi> on a page
-                message = Text(message)
+            message = text(hit.message)   # a right-to-left name in it: each in <bdi> on a page
             # positional, in Finding's field order (a site build makes ~100k of these)
             findings.append(Finding(
                 rid, code, severity, people, message, lesson, said,
