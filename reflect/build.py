@@ -748,7 +748,7 @@ def _load(args, con: Console, out: Path | None | bool = False, while_parsing=Non
 
     root = resolve_project(args)
     if out is not False:
-        config, _ = load_config(root, CATALOG)
+        config, _ = load_config(root, CATALOG, use_cache=not getattr(args, "no_cache", False), store=False)
         check_output(out if out is not None else config.output_dir, config)
     project = load_project(root, use_cache=not getattr(args, "no_cache", False), while_parsing=while_parsing)
     if project.diagnostics:

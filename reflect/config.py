@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from reflect.errors import Diagnostic, Source, suggest
-from reflect.source import YMap, YScalar, YSeq, parse_file
+from reflect.source import ParsedFile, YMap, YScalar, YSeq, parse_file, read_bytes
 
 CONFIG_NAME = "reflect.yaml"
 SEVERITIES = ("strength", "notice", "warning")
@@ -121,12 +121,23 @@ _KEYS = ("owner", "journal", "output", "week_start", "window_weeks", "default_rh
          "half_life_days", "paper", "pdf_weeks", "away", "rules", "share")
 
 
-def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]]) -> tuple[Config, list[Diagnostic]]:
-    """Read `root/reflect.yaml` (optional). `catalog` maps rule id -> default params."""
+def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]], use_cache: bool = False,
+                store: bool = True) -> tuple[Config, list[Diagnostic]]:
+    """Read `root/reflect.yaml` (optional). `catalog` maps rule id -> default params.
+
+    `use_cache`: read its parsed form from the project's cache (`filecache.parsed`), and with
+    `store`, write it there after parsing."""
     path = root / CONFIG_NAME
     if not path.exists():
         return Config(root=root), []
-    parsed = parse_file(path)
+    if use_cache:
+        from reflect import filecache
+
+        data, why = read_bytes(path)
+        parsed = filecache.parsed(data, CONFIG_NAME, False, Config(root=root).cache_dir, store) \
+            if data is not None else ParsedFile(None, "", 1, ((1, 1, "file", why),), False)
+    else:
+        parsed = parse_file(path)
     diags = [Diagnostic(Source(CONFIG_NAME, l, c), k, m) for l, c, k, m in parsed.problems]
     node = parsed.root
     if node is None:

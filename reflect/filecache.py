@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reflect.errors import Diagnostic, Source
 from reflect.model import Act, Entry, Outcome, Reflection, Size
+from reflect.source import ParsedFile, YMap, YScalar, YSeq, parse_bytes
 
 VERSION = b"reflect-filecache-4"
 _ACT = {a.value: a for a in Act}
@@ -91,6 +92,60 @@ def decode(blob: bytes, rel: str) -> tuple[list[Entry], list[Reflection], list[D
     return entries, refl, diags
 
 
+def _flat(node):
+    t = type(node)
+    if t is YScalar:
+        return (0, *node)
+    if t is YMap:
+        return (1, tuple((_flat(k), _flat(v)) for k, v in node.pairs), node.line, node.col)
+    if t is YSeq:
+        return (2, tuple(_flat(i) for i in node.items), node.line, node.col)
+    return None
+
+
+def _tree(flat):
+    if flat is None:
+        return None
+    kind = flat[0]
+    if kind == 0:
+        return YScalar(*flat[1:])
+    if kind == 1:
+        return YMap(tuple((_tree(k), _tree(v)) for k, v in flat[1]), flat[2], flat[3])
+    return YSeq(tuple(_tree(i) for i in flat[1]), flat[2], flat[3])
+
+
+def parsed(data: bytes, rel: str, is_md: bool, cache_dir: Path | None, store: bool = True) -> ParsedFile:
+    """`source.parse_bytes(data, is_md)`, read from the cache when this file was parsed before.
+
+    For the files every run reads whole (people.yaml, reflect.yaml): their parsed tree is kept,
+    not a verdict, because what they mean is decided by code that reads the tree (people are
+    validated by the loader, settings against the rule catalogue).  A hit costs no YAML parser
+    (and not its import).  `store=False` reads the cache but never writes it."""
+    if cache_dir is None:
+        return parse_bytes(data, is_md)
+    key = key_of(data, rel, "tree-md" if is_md else "tree", b"")
+    _USED.add(key)
+    blob = get(cache_dir, key)
+    if blob is not None:
+        digest, payload = blob[:16], blob[16:]
+        if len(digest) == 16 and hashlib.blake2b(payload, digest_size=16).digest() == digest:
+            try:
+                root, body, body_line, problems, md = marshal.loads(payload)
+                return ParsedFile(_tree(root), body, body_line, problems, md)
+            except (ValueError, EOFError, TypeError, IndexError):
+                pass    # damaged: parse again, and mend it below
+    result = parse_bytes(data, is_md)
+    if store:
+        payload = marshal.dumps((_flat(result.root), result.body, result.body_line, result.problems,
+                                 result.is_markdown))
+        put(cache_dir, key, hashlib.blake2b(payload, digest_size=16).digest() + payload)
+    return result
+
+
+# keys read in this process, which `prune` keeps: the trees of files read outside the journal's loop
+_USED: set[str] = set()
+
+
 def get(cache_dir: Path, key: str) -> bytes | None:
     try:
         with open(cache_dir / f"{key}.m", "rb") as fh:
@@ -119,7 +174,7 @@ def prune(cache_dir: Path, used: set[str]) -> None:
     if len(names) <= 2 * len(used) + 16:
         return
     for n in names:
-        if n[:-2] not in used:
+        if n[:-2] not in used and n[:-2] not in _USED:
             try:
                 os.unlink(cache_dir / n)
             except OSError:

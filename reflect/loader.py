@@ -164,8 +164,10 @@ def load_journal(config: Config, use_cache: bool = True,
         if has_people:
             data, why = read_bytes(people_path)
             people_sig = data or b""
-            parsed = parse_bytes(data, False) if data is not None else ParsedFile(None, "", 1, ((1, 1, "file", why),), False)
-            people = _load_people(_rel(people_path, root), parsed, diags)
+            rel = _rel(people_path, root)
+            parsed = filecache.parsed(data, rel, False, cache) if data is not None else \
+                ParsedFile(None, "", 1, ((1, 1, "file", why),), False)
+            people = _load_people(rel, parsed, diags)
         entries: list[Entry] = []
         reflections: list[Reflection] = []
         coach: list[Reflection] = []

@@ -32,7 +32,7 @@ def load_project(root: Path, use_cache: bool = True, while_parsing=None) -> Proj
     """The project at `root`; `while_parsing`: see `load_journal`."""
     from reflect.rules import CATALOG
 
-    config, cdiags = load_config(root, CATALOG)
+    config, cdiags = load_config(root, CATALOG, use_cache=use_cache)
     journal, jdiags = load_journal(config, use_cache=use_cache, while_parsing=while_parsing)
     if not config.journal_dir.is_dir() and not cdiags:
         jdiags.append(missing_journal(config))

@@ -342,6 +342,40 @@ def test_changing_people_yaml_revalidates_cached_files(example):
     assert any(e["kind"] == "person" and "'mei'" in e["message"] for e in doc["errors"])
 
 
+def test_settings_and_people_from_the_cache_say_the_same_and_follow_edits(example):
+    config, people = example / "reflect.yaml", example / "journal" / "people.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "halflife_days: 30\n", encoding="utf-8")
+    people.write_text(people.read_text(encoding="utf-8").replace("  level: junior", "  level: juniour", 1),
+                      encoding="utf-8")
+    first = check(example)
+    assert first[0] == 1
+    assert re.search(r"^reflect\.yaml:\d+:1: error: unknown setting 'halflife_days' \(did you mean 'half_life_days'\?\)",
+                     first[1] + first[2], re.M), first
+    assert "'level' must be one of" in first[1] + first[2]
+    stamps = {p: p.stat().st_mtime_ns for p in cache_files(example)}
+    assert check(example) == first, "read from the cache: the same errors at the same places"
+    assert {p: p.stat().st_mtime_ns for p in cache_files(example)} == stamps
+    # each file's cached form follows its content: fix one, then the other
+    config.write_text(config.read_text(encoding="utf-8").replace("halflife_days", "half_life_days"), encoding="utf-8")
+    code, out, err = check(example)
+    assert "halflife_days" not in out + err and "'level' must be one of" in out + err
+    people.write_text(people.read_text(encoding="utf-8").replace("juniour", "junior"), encoding="utf-8")
+    assert check(example)[0] == 0
+    assert check(example) == check(example, "--no-cache")
+
+
+def test_a_warm_check_reads_no_yaml(example):
+    """Nothing changed: every file, reflect.yaml and people.yaml included, comes from the cache, so
+    the YAML parser is never even imported (a fifth of a warm check on a large journal)."""
+    assert check(example)[0] == 0
+    probe = ("import sys; from reflect.cli import main; code = main(['check', '--project', sys.argv[1], "
+             "'--as-of', '2026-11-27']); print('ruamel' in ' '.join(sys.modules)); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", probe, str(example)], capture_output=True, text=True,
+                          cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("False"), done.stdout[-300:]
+
+
 def _damaged(data: bytes, how: str, rng: random.Random) -> bytes:
     if how == "garbage":
         return rng.randbytes(200)
