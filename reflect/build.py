@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from reflect import __version__
-from reflect.bidi import iso
+from reflect.bidi import iso, visual
 from reflect.bidi import text as bidi_text
 from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
 from reflect.console import Console, plural
@@ -309,6 +309,11 @@ def network_summary(network, window_weeks: int, levels: tuple[tuple[str, int], .
 
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _INNER_TITLE = re.compile(r"<title>[^<]*</title>")
+_SVG_TEXT = re.compile(r"(<text\b[^>]*>)([^<]*)(</text>)")
+
+
+def _drawn_text(m: re.Match) -> str:
+    return m.group(1) + html_escape(visual(html_unescape(m.group(2))), quote=False) + m.group(3)
 
 
 def _lean_svg(svg: str) -> str:
@@ -322,7 +327,13 @@ def _lean_svg(svg: str) -> str:
     chart = CHART_HEAD.match(svg)
     if chart is None:
         return svg
-    data = base64.b64encode(_INNER_TITLE.sub("", svg).encode("utf-8")).decode("ascii")
+    svg = _INNER_TITLE.sub("", svg)
+    if not svg.isascii():
+        # WeasyPrint draws an SVG text one character at a time, left to right: a right-to-left
+        # label (an Arabic or Hebrew name) must be given to it in the order it is seen, its Arabic
+        # letters already joined (`bidi.visual`), or it comes out backwards and in pieces
+        svg = _SVG_TEXT.sub(_drawn_text, svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = html_escape(html_unescape(chart.group(2)))
     return f'<img class="{chart.group(1)}" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
 

@@ -255,3 +255,78 @@ def test_plain_filter_gives_the_sentence_without_tags_for_attributes():
     t = text(f"Ask {iso(SARA)} & co")
     out = make_env().from_string('<p title="{{ t|plain }}">{{ t }}</p>').render(t=t)
     assert out == f'<p title="Ask {SARA} &amp; co">Ask <bdi>{SARA}</bdi> &amp; co</p>'
+
+
+# ---------------------------------------------------------------- PDF charts: drawn letter by letter
+
+def test_visual_gives_rtl_text_in_the_order_it_is_seen():
+    from reflect.bidi import visual
+
+    assert visual("Priya Nair") == "Priya Nair"                      # left to right: untouched
+    assert visual(f"{FSI}{SARA}{PDI}") == SARA[::-1]                 # Hebrew: reversed, marks gone
+    assert visual("דנה 42 כהן") == "ןהכ 42 הנד"                      # a number keeps its order
+    assert visual("דנה (Dana) כהן") == "ןהכ (Dana) הנד"               # so does an English word
+    assert visual("מרתה (2)") == "(2) התרמ"                          # brackets mirrored with the run
+    assert visual("Sam דנה") == "Sam הנד"                            # a left-to-right line stays one
+
+
+def test_visual_joins_arabic_letters():
+    import unicodedata
+
+    from reflect.bidi import visual
+
+    seen = visual("سامي")
+    # seen from the left: final yeh, initial meem, final alef, initial seen
+    assert seen == "\ufef2\ufee3\ufe8e\ufeb3"
+    assert visual("سلام") == "\ufee1\ufefc\ufeb3"                    # lam + alef: one letter
+    for name in (MO, "پرویز", "عبد الله", "سامي العلي"):
+        # the same letters, in their joined forms, in the order they are seen
+        seen = visual(name)
+        assert all(0xFB50 <= ord(c) <= 0xFEFF or c == " " for c in seen), seen
+        assert unicodedata.normalize("NFKC", seen[::-1]) == name
+
+
+def test_print_charts_carry_rtl_labels_in_drawn_order(tmp_path: Path):
+    import base64
+    import re
+
+    from reflect.build import Site, print_html
+    from reflect.project import load_project
+    from reflect.report import week_report
+
+    proj = load_project(project(tmp_path))
+    page = Site(proj, dt.date(2026, 11, 27)).week_page(week_report(proj, "2026-W48", dt.date(2026, 11, 27)),
+                                                        None, print_=True)
+    charts = [base64.b64decode(m).decode("utf-8")
+              for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', print_html(page))]
+    labels = [t for svg in charts for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+    assert SARA[::-1] in labels and SARA not in labels
+    assert not any(FSI in t for t in labels)
+
+
+def _pdf_tools() -> str | None:
+    import shutil
+
+    try:
+        from reflect.pdf import load_weasyprint
+        load_weasyprint()
+    except Exception as exc:  # noqa: BLE001
+        return f"WeasyPrint cannot load here: {exc}"
+    return None if shutil.which("pdftotext") else "pdftotext (poppler-utils) not installed"
+
+
+@pytest.mark.skipif(_pdf_tools() is not None, reason=str(_pdf_tools()))
+def test_pdf_network_map_shows_rtl_names_the_right_way_round(tmp_path: Path):
+    import subprocess
+    import unicodedata
+
+    root = project(tmp_path)
+    code, out, err = run_cli(["report", "2026-W48", "--project", root, "--as-of", AS_OF, "-o", tmp_path / "r.pdf"])
+    assert code == 0, (out, err)
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    words = unicodedata.normalize("NFKC", text)
+    for name in (SARA, MO):
+        assert name[::-1] not in words, f"{name} drawn backwards"
+    chart_page = next(p for p in words.split("\f") if "reciprocity network" in p)
+    assert SARA in chart_page and MO in chart_page
