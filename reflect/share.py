@@ -256,6 +256,22 @@ def drop_link_targets(doc: str) -> tuple[str, int]:
     return _EXTERNAL_LINK.subn(lambda m: f"<span{m.group(1)}{m.group(2)}>{m.group(3)}</span>", doc)
 
 
+# Markdown's emphasis, code and strike-through, wrapped around part of a word
+_FORMAT = r"(em|strong|code|s|del|b|i)"
+_IN_WORD = re.compile(rf"(?<=\w)<{_FORMAT}>([^<]*)</\1>|<{_FORMAT}>([^<]*)</\3>(?=\w)")
+
+
+def join_split_words(doc: str) -> str:
+    """`doc` with the formatting that cuts a word in two removed: `Pri*ya*` in a reflection is
+    `Pri<em>ya</em>`, which reads "Priya" but which no scrubbing of each text alone can see as a
+    name.  The word's letters stay; only its formatting goes (and only inside words)."""
+    while True:
+        joined = _IN_WORD.sub(lambda m: m.group(2) if m.group(1) else m.group(4), doc)
+        if joined == doc:
+            return doc
+        doc = joined
+
+
 def drop_evidence_paths(doc: str, journal: str) -> str:
     """Remove the FILE:LINE references of printed evidence (`· <code>journal/2026/09.yaml:28, 61</code>;
     <code>journal/2026/10.yaml:4</code> and 8 more`): meaningless to a coach, and a path."""
@@ -326,6 +342,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     doc = drop_site_hrefs(doc)  # no links into the site
     doc, manifest.links_withheld = drop_link_targets(doc)   # nor out of it
     doc = drop_evidence_paths(doc, cfg.journal)
+    doc = join_split_words(doc)
     strip = [re.compile(re.escape(str(root.resolve())) + r"[^\s\"<>]*"),
              re.compile(r"(?<![\w/])" + re.escape(cfg.journal.rstrip("/")) + r"/[^\s\"<>]*")]
     doc, replaced = scrub_html(doc, scrub, strip)

@@ -471,3 +471,14 @@ def test_teams_named_with_ordinary_words_leave_the_report_wording_alone(tmp_path
     assert "Helped [team] with the [team] survey" in html
     text = _text_of_html(tmp_path / "share.html")
     assert text.count("[team]") == 2 * text.count("Helped [team]"), re.findall(r".{30}\[team\].{10}", text)
+
+
+@pytest.mark.parametrize("written", ["Pri*ya*", "**Pri**ya", "P**riya N**air", "Pri`ya`", "P~~ri~~ya", "P***ri*ya**"])
+def test_a_name_cut_by_formatting_is_hidden(tmp_path, written):
+    code, html, _, err = _share_with(tmp_path, "pn: {name: Priya Nair, level: peer}\n",
+                                     "- {date: 2026-11-24, with: pn, gave: Shared the deck}\n",
+                                     reflection=f"Asked {written} for help, and it *mattered*.")
+    assert code == 0, err
+    words = re.sub(r"<[^>]+>", "", html)        # as a reader sees it: the formatting joins the letters
+    assert not re.search(r"priya|nair", words, re.I), re.findall(r"Asked .{0,40}", words)
+    assert "Asked Peer" in words and "<em>mattered</em>" in html   # formatting between words stays
