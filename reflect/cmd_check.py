@@ -74,16 +74,19 @@ def _print_text(con: Console, project, diags, found, as_of, balances: bool) -> N
         con.print(con.style(f"{_HEAD[sev]} ({len(group)})", "bold"))
         for f in group:
             head = f"  {_ICON[sev]} {f.code} {f.rule}"
-            con.print(con.style(head, _COLOUR[sev], "bold") + (f"  {', '.join(j.person_name(p) for p in f.people[:5])}"
-                                                              if f.people else ""))
+            who = ", ".join(j.person_name(p) for p in f.people[:5])
+            if len(f.people) > 5:
+                who += f" and {len(f.people) - 5} more"
+            con.print(con.style(head, _COLOUR[sev], "bold") + (f"  {who}" if f.people else ""))
             for label, text in (("", f.message), ("why: ", f.lesson), ("next: ", f.suggestion)):
                 wrapped = _fill(label + text, width, "    ", "      ")
                 con.print(con.style(wrapped, "dim") if label == "why: " else wrapped)
             if f.evidence or f.numbers:
-                ev = ", ".join(e.source.short() for e in f.evidence[:6])
-                if len(f.evidence) > 6:
-                    ev += f" and {len(f.evidence) - 6} more"
-                line = f"    evidence: {ev}" + (f" ({f.numbers})" if f.numbers else "") if ev else f"    ({f.numbers})"
+                shown = f.evidence[-6:]     # the latest
+                ev = ", ".join(e.source.short() for e in shown)
+                label = "evidence" if f.evidence_total == len(shown) else \
+                    f"evidence (the latest {len(shown)} of {f.evidence_total})"
+                line = f"    {label}: {ev}" + (f" ({f.numbers})" if f.numbers else "") if ev else f"    ({f.numbers})"
                 con.print(con.style(_fill(line, width, "", "      "), "dim"))
         con.print()
     if balances:

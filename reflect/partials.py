@@ -128,13 +128,16 @@ def finding_html(finding, *, rules: dict, names: dict, person_href: dict, page_p
         if evidence:
             out.append(" · " + "; ".join(f"<code>{_e(path)}:{lines}</code>"
                                          for path, lines in evidence_refs(evidence, print_evidence)))
-            if len(evidence) > print_evidence:
-                out.append(f" and {len(evidence) - print_evidence} more")
+            total = finding.evidence_total
+            if total > min(len(evidence), print_evidence):
+                out.append(f" and {total - min(len(evidence), print_evidence)} more")
         out.append("</p>\n")
     elif evidence or numbers:
         out.append('  <details class="evidence">\n    <summary>Evidence')
         if evidence:
-            out.append(f" ({_e(plural(len(evidence), 'entry', 'entries'))})")
+            total = finding.evidence_total
+            out.append(f" ({_e(plural(len(evidence), 'entry', 'entries'))})" if total == len(evidence) else
+                       f" (the latest {len(evidence)} of {total} entries)")
         out.append('</summary>\n    <p class="numbers">')
         if numbers:
             out.append(f"{_e(numbers)} · ")

@@ -186,7 +186,8 @@ def test_a_folder_named_like_a_journal_file_is_just_a_folder(tmp_path):
 # --- the JSON contract (docs/check.md) -----------------------------------------------------------
 
 ERROR_KEYS = {"file", "line", "column", "kind", "message"}
-FINDING_KEYS = {"rule", "code", "severity", "people", "message", "lesson", "suggestion", "numbers", "evidence"}
+FINDING_KEYS = {"rule", "code", "severity", "people", "message", "lesson", "suggestion", "numbers", "evidence",
+                "evidence_total"}
 BALANCE_KEYS = {"person", "invested", "taken", "gives", "receipts", "asks", "last"}
 ERROR_KINDS = {"syntax", "field", "value", "person", "file", "config"}
 
@@ -470,3 +471,31 @@ def test_errors_are_coloured_only_on_a_terminal_stream():
 def test_a_mistyped_command_or_option_gets_a_did_you_mean(argv, meant):
     code, out, err = run_cli(argv)
     assert code == 2 and f"(did you mean {meant}?)" in err and "Traceback" not in err, err
+
+
+def test_a_finding_with_many_entries_shows_the_latest_and_says_how_many(tmp_path):
+    """21 gives to one person: the evidence is the latest 12 (the November ones, not September's),
+    and every output says there were 21; six people in a finding are named five and '1 more'."""
+    people = "".join(f"p{i}: {{name: Person {i}, level: peer}}\n" for i in range(6))
+    gives = "".join(f"- {{date: 2026-11-{d:02d}, with: p0, gave: Give {d}}}\n" for d in range(1, 22))
+    root = make_project(tmp_path, {"journal/people.yaml": people, "journal/2026.yaml": gives})
+    code, doc, _ = check_json(root)
+    (f,) = [f for f in doc["findings"] if f["people"] == ["p0"] and f["evidence_total"] > 12]
+    lines = [e["line"] for e in f["evidence"]]
+    assert len(lines) == 12 and f["evidence_total"] == 21
+    assert lines == sorted(lines) and lines[-1] == 21, "the latest twelve, oldest first"
+    code, out, _ = check(root)
+    assert f"evidence (the latest 6 of 21): journal/2026.yaml:16," in out.replace("\n      ", " ")
+    site = tmp_path / "site"
+    assert run_cli(["build", "--no-pdf", "--project", str(root), "--as-of", AS_OF, "--out", str(site)])[0] == 0
+    assert "Evidence (the latest 12 of 21 entries)" in (site / "weeks" / "2026-W47.html").read_text("utf-8")
+
+
+def test_a_finding_about_more_than_five_people_says_how_many_more(example):
+    _, doc, _ = check_json(example)
+    many = [f for f in doc["findings"] if len(f["people"]) > 5]
+    assert many, "the example journal has a finding about six or more people"
+    code, out, _ = check(example)
+    for f in many:
+        head = next(line for line in out.splitlines() if re.match(rf"\s+\S {f['code']} {f['rule']}\s", line))
+        assert head.endswith(f" and {len(f['people']) - 5} more"), head

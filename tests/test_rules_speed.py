@@ -179,7 +179,8 @@ def test_fading_evidence_is_the_fresh_one(project):
 
 
 def test_evidence_of_keeps_its_definition():
-    """The first `limit` distinct entries (by source) in (date, source) order, for entries or flows."""
+    """The latest `limit` distinct entries (by source) in (date, source) order, for entries or flows,
+    and how many there were in all."""
     from reflect.errors import Source
     from reflect.ledger import Flow
     from reflect.model import Entry
@@ -190,7 +191,8 @@ def test_evidence_of_keeps_its_definition():
     flows = [Flow("a", INVESTED, "give", 1.0, d, e1), Flow("a", INVESTED, "give", 1.0, d, e2),
              Flow("b", INVESTED, "give", 1.0, d, e2), Flow("a", "taken", "ask", 1.0, e3.date, e3)]
     assert evidence_of(flows) == (Evidence(e3.source, e3), Evidence(e2.source, e2), Evidence(e1.source, e1))
-    assert evidence_of(flows, limit=1) == (Evidence(e3.source, e3),)
+    assert evidence_of(flows, limit=1) == (Evidence(e1.source, e1),)
+    assert evidence_of(flows, limit=1).total == 3
     assert evidence_of([e1]) == (Evidence(e1.source, e1),)
     assert evidence_of([e1], limit=0) == ()
     assert evidence_of([]) == ()

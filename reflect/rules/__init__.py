@@ -52,11 +52,16 @@ class Finding(NamedTuple):
     def sort_key(self) -> tuple:
         return (SEVERITY_ORDER[self.severity], self.code, self.people, self.date or dt.date.min, self.message)
 
+    @property
+    def evidence_total(self) -> int:
+        """How many entries back the finding: `evidence` holds the latest of them (`evidence_of`)."""
+        return getattr(self.evidence, "total", len(self.evidence))
+
     def as_json(self) -> dict:
         return {"rule": self.rule, "code": self.code, "severity": self.severity.value,
                 "people": list(self.people), "message": self.message, "lesson": self.lesson,
                 "suggestion": self.suggestion, "numbers": self.numbers,
-                "evidence": [e.as_json() for e in self.evidence]}
+                "evidence": [e.as_json() for e in self.evidence], "evidence_total": self.evidence_total}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +118,22 @@ def _by_date_source(e) -> tuple:
     return e.date, e.source
 
 
+class Latest(tuple):
+    """Evidence cut to the latest entries, with `total`: how many entries there were in all."""
+
+    def __new__(cls, items: Iterable, total: int) -> "Latest":
+        self = tuple.__new__(cls, items)
+        self.total = total
+        return self
+
+    def __getnewargs__(self) -> tuple:   # pickled (a build's worker processes): with its total
+        return tuple(self), self.total
+
+
 def evidence_of(entries: Iterable, limit: int = 12) -> tuple[Evidence, ...]:
-    """Evidence for entries (or flows): the first `limit` distinct entries in date order."""
+    """Evidence for entries (or flows): the latest `limit` distinct entries, in date order.  When
+    there were more, the tuple is a `Latest`, whose `total` says how many (what a reader is told:
+    "the latest 12 of 23")."""
     seen: dict = {}
     for x in entries:
         # Entry and Flow are told apart by class first: getattr's default path raises and
@@ -126,8 +145,10 @@ def evidence_of(entries: Iterable, limit: int = 12) -> tuple[Evidence, ...]:
     if len(seen) == 1 and limit > 0:  # the common case (one entry behind a finding): nothing to sort
         e, = seen.values()
         return (Evidence(e.source, e),)
-    picked = sorted(seen.values(), key=_by_date_source)[:limit]
-    return tuple([Evidence(e.source, e) for e in picked])
+    ordered = sorted(seen.values(), key=_by_date_source)
+    if len(ordered) <= limit:
+        return tuple([Evidence(e.source, e) for e in ordered])
+    return Latest([Evidence(e.source, e) for e in ordered[len(ordered) - limit:]] if limit > 0 else (), len(ordered))
 
 
 def _registry():
