@@ -317,6 +317,9 @@ def cmd_add(args, con) -> int:
         new_person = _person_from_args(args, ids[0], args.new_person)
     tags = tuple(dict.fromkeys(t.strip() for raw in args.tags for t in raw.split(",") if t.strip()))
     when = args.date or today(args)
+    if not args.planned and when > today(args):
+        raise UsageError(f"--date {when.isoformat()} is after {today(args).isoformat()} (today, or --as-of): "
+                         "something that has not happened yet is a plan: add --planned")
     if args.due is not None and args.due < when:
         raise UsageError(f"--due {args.due.isoformat()} is before the promise is made ({when.isoformat()})")
     entry = NewEntry(date=when, people=ids, act=act, what=args.what.strip(), size=args.size,

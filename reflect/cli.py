@@ -152,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--date", type=_date, help="when it was done (default: a plan's own date, or today if that is later; a promise: today or --as-of)")
 
     pl = sub.add_parser("plan", parents=[common], help="suggest this week's give and ask")
+    pl.add_argument("--next", action="store_true", help="plan next week instead (as the week's report suggests)")
     pl.add_argument("--yes", action="store_true", help="write the suggestions as planned entries")
 
     w = sub.add_parser("week", parents=[common], help="this week's homework in the terminal")

@@ -33,10 +33,13 @@ def cmd_plan(args, con: Console) -> int:
     if project is None:
         return EXIT_FAIL
     as_of = today(args)
-    week = week_of(as_of, project.config.week_start)
-    report = week_report(project, week, as_of)
-    start, end = week_bounds(week, project.config.week_start)
-    this_week = project.ledger.entries_between(start, end)
+    ws = project.config.week_start
+    now = week_of(as_of, ws)
+    report = week_report(project, now, as_of)   # its plan: the suggestions for the coming days
+    week = report.plan.next_week if args.next else now
+    start, end = week_bounds(week, ws)
+    # as it stands on as_of: what was done by then, and what is planned for the week
+    this_week = [e for e in project.ledger.entries_between(start, end) if e.date <= as_of or e.planned]
     have_give = [e for e in this_week if is_give(e)]
     have_ask = [e for e in this_week if is_ask(e)]
     plan = report.plan
@@ -65,7 +68,7 @@ def cmd_plan(args, con: Console) -> int:
     con.print()
     if not todo:
         if not unsuggested:
-            con.print("Nothing to write: this week's give and ask are covered.")
+            con.print(f"Nothing to write: {'next' if args.next else 'this'} week's give and ask are covered.")
         else:
             con.print(_wrap(f"Nothing to write: no suggestion for the {' or the '.join(unsuggested)}; add your "
                             f"own with 'reflect add ACT PERSON \"what\" --planned'.", ""))
@@ -78,7 +81,7 @@ def cmd_plan(args, con: Console) -> int:
             answer = ""
         write = answer.strip().lower() in ("y", "yes")
     if not write:
-        con.print("Run 'reflect plan --yes' to write these as planned entries, or add your own with "
+        con.print(f"Run 'reflect plan{' --next' if args.next else ''} --yes' to write these as planned entries, or add your own with "
                   "'reflect add ACT PERSON \"what\" --planned'.")
         return EXIT_OK
     from reflect.add import append_entries
@@ -127,8 +130,10 @@ def cmd_week(args, con: Console) -> int:
     p = r.plan
     out(con.style("Plan", "bold"))
     if p.last_in_journal:
-        out(_wrap(f"last week ({p.last_week}): give {'done' if p.last_give_done else 'missed'}, "
-                  f"ask {'done' if p.last_ask_done else 'missed'}"
+        away = p.last_away and not p.last_give_done and not p.last_ask_done
+        said = "you were away, no homework was due" if away else \
+            f"give {'done' if p.last_give_done else 'missed'}, ask {'done' if p.last_ask_done else 'missed'}"
+        out(_wrap(f"last week ({p.last_week}): {said}"
                   + (f", {plural(len(p.last_items), 'plan')} still open" if p.last_items else "")))
     else:
         out(_wrap(f"last week ({p.last_week}): before your journal starts"))
@@ -136,7 +141,7 @@ def cmd_week(args, con: Console) -> int:
         out(_wrap(f"[{'x' if it.status == 'done' else ' '}] {it.entry.date} {it.entry.act.value} {it.names}: "
                   f"{it.entry.what}" + (" (overdue)" if it.status == "missed" else ""), "  ", "      "))
     for label, s in (("give", p.give), ("ask", p.ask)):
-        if s:
+        if s and label not in p.next_covered:
             out(_wrap(f"suggested {label}: {s.what} — {s.reason}", "  ", "    "))
     if r.reflection:
         out()

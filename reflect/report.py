@@ -82,6 +82,8 @@ class Plan:
     give: Suggestion | None
     ask: Suggestion | None
     last_in_journal: bool = True          # False: the journal starts after last week (nothing was missed)
+    last_away: bool = False               # you were away most of last week: no homework was due
+    next_covered: tuple[str, ...] = ()    # "give", "ask": already planned for the coming week
 
 
 @dataclass(frozen=True)
@@ -493,9 +495,12 @@ def make_plan(project: Project, week: str, judge: dt.date, balances: list[Balanc
         balances = ledger.balances(*ledger.window(judge))
     give, ask = suggest_plan(project, judge, balances, findings or [])
     first = _first_date(project)
+    planned_next = [e for e in upcoming if e.date >= nxt_start]
+    covered = tuple(kind for kind, test in (("give", is_give), ("ask", is_ask)) if any(test(e) for e in planned_next))
     return Plan(week_of(last_start, cfg.week_start), tuple(last_items), give_done, ask_done,
                 week_of(nxt_start, cfg.week_start),
-                next_items, give, ask, first is not None and first <= last_end)
+                next_items, give, ask, first is not None and first <= last_end,
+                cfg.away_days(last_start, last_end) >= 5, covered)
 
 
 def _quiet_since(name: str, last: dt.date | None, judge: dt.date) -> str:

@@ -105,11 +105,11 @@ def test_tricky_strings_read_back(project, what):
 
 def test_all_fields_read_back(project):
     note = "line one\n  indented: yes\n\n# not a comment\nlast"
-    code, _, err = run_cli(["add", "asked", "sam,marta", "Budget sign-off", "--date", "2026-12-01",
+    code, _, err = run_cli(["add", "asked", "sam,marta", "Budget sign-off", "--date", "2026-12-01", "--as-of", "2026-12-05",
                             "--size", "large", "--public", "--outcome", "helped", "--acknowledged", "private",
                             "--tag", "budget", "--tag", "q1,finance", "--note", note, "--project", project])
     assert code == 0, err
-    [e] = [e for e in journal(project).entries if e.date == dt.date(2026, 12, 1)]
+    [e] = [e for e in journal(project).entries if e.what == "Budget sign-off"]
     assert (e.people, e.act.value, e.what, e.size.value, e.public, e.outcome.value, e.acknowledged, e.tags,
             e.note) == (("sam", "marta"), "asked", "Budget sign-off", "large", True, "helped", "private",
                         ("budget", "q1", "finance"), note)
@@ -262,7 +262,7 @@ def test_leftovers_of_a_killed_writer_are_swept(project):
 
 def test_new_month_file_removed_on_failure(project, monkeypatch):
     monkeypatch.setattr(os, "replace", lambda *a, **k: (_ for _ in ()).throw(OSError(5, "disk on fire")))
-    code, _, _ = run_cli(["add", "gave", "priya", "x", "--date", "2031-02-03", "--project", project])
+    code, _, _ = run_cli(["add", "gave", "priya", "x", "--date", "2031-02-03", "--planned", "--project", project])
     assert code == 1
     assert not (project / "journal/2031").exists()
 

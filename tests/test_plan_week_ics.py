@@ -166,3 +166,78 @@ def test_the_week_of_the_last_date_the_journal_takes_can_be_named(tmp_path):
     assert "3000-W01 · 30 Dec 2999 – 5 Jan 3000" in out
     code, _, err = _run(["week", "3000-W02", "--project", str(root), "--as-of", "2999-12-31"])
     assert code == 2 and "choose a week between 1900 and 2999" in err
+
+
+# --- what has happened by --as-of; next week's plan; a week away -------------------------------------
+
+
+def test_an_entry_after_as_of_is_not_done_yet(tmp_path):
+    """As of Monday, Wednesday's ask has not happened: plan offers an ask, the homework rule fires,
+    as `reflect week` already counted it.  A planned entry later in the week does count."""
+    week = ("- {date: 2026-11-23, with: priya, gave: Monday give}\n"
+            "- {date: 2026-11-25, with: sam, asked: Wednesday ask, outcome: helped}\n")
+    root = _project(tmp_path, LOPSIDED + week)
+    code, out, _ = _run(["plan", "--project", str(root), "--as-of", "2026-11-23"])
+    assert "Give: already done" in out and "Ask: already" not in out, out
+    code, out, _ = _run(["check", "--project", str(root), "--as-of", "2026-11-23"])
+    assert "R203 homework-missing" in out
+    assert "R203" not in _run(["check", "--project", str(root), "--as-of", "2026-11-25"])[1]
+    planned = week.replace("outcome: helped", "planned: true")
+    (tmp_path / "b").mkdir()
+    root2 = _project(tmp_path / "b", LOPSIDED + planned)
+    assert "Ask: already planned" in _run(["plan", "--project", str(root2), "--as-of", "2026-11-23"])[1]
+    assert "R203" not in _run(["check", "--project", str(root2), "--as-of", "2026-11-23"])[1]
+
+
+def test_add_refuses_a_date_ahead_unless_it_is_a_plan(tmp_path):
+    root = _project(tmp_path, LOPSIDED)
+    code, _, err = _run(["add", "gave", "priya", "Later", "--date", "2026-12-02", "--as-of", "2026-11-25",
+                         "--project", str(root)])
+    assert code == 2 and "--planned" in err
+    assert (root / "journal" / "log.yaml").read_text() == LOPSIDED
+    assert _run(["add", "gave", "priya", "Later", "--date", "2026-12-02", "--as-of", "2026-11-25", "--planned",
+                 "--project", str(root)])[0] == 0
+
+
+def test_plan_next_records_what_the_week_page_suggests_for_next_week(tmp_path):
+    root = _project(tmp_path, LOPSIDED + "- {date: 2026-11-23, with: jo, gave: Coaching session}\n"
+                                        "- {date: 2026-11-24, with: jo, asked: Notes, outcome: helped}\n")
+    args = ["--project", str(root), "--as-of", "2026-11-27"]
+    site = root / "site"
+    assert _run(["build", "--no-pdf", *args])[0] == 0
+    page = (site / "weeks" / "2026-W48.html").read_text("utf-8")
+    assert "<code>reflect plan --next --yes</code>" in page
+    assert "Nothing to write: this week" in _run(["plan", *args])[1]      # this week is covered
+    code, out, _ = _run(["plan", "--next", "--yes", *args])
+    assert code == 0 and "Homework for 2026-W49" in out
+    assert out.count("2026-11-30") == 2, out                         # both dated on next week's first day
+    code, out, _ = _run(["plan", "--next", *args])
+    assert "Nothing to write: next week's give and ask are covered." in out
+    # the page lists those plans and no longer suggests a second give and ask on top of them
+    assert _run(["build", "--no-pdf", *args])[0] == 0
+    page = (site / "weeks" / "2026-W48.html").read_text("utf-8")
+    card = page[page.index('class="card plan-next"'):]
+    card = card[:card.index("</div>")]
+    assert card.count("<li") == 2 and card.count("planned ·") == 2, card
+    assert "reflect plan --next --yes" not in card
+
+
+def test_a_week_away_is_not_missed_homework(tmp_path):
+    root = _project(tmp_path, LOPSIDED + "- {date: 2026-11-24, with: jo, gave: Coaching session}\n")
+    (root / "reflect.yaml").write_text("owner: Test Owner\naway:\n  - {from: 2026-11-14, to: 2026-11-22}\n")
+    args = ["--project", str(root), "--as-of", "2026-11-27"]
+    out = _run(["week", *args])[1]
+    assert "last week (2026-W47): you were away, no homework was due" in out
+    assert _run(["build", "--no-pdf", *args])[0] == 0
+    page = (root / "site" / "weeks" / "2026-W48.html").read_text("utf-8")
+    last = page[page.index('class="card plan-last"'):]
+    last = last[:last.index("</div>")]
+    assert "You were away that week" in last and "missed" not in last
+
+
+def test_homework_missing_in_a_week_gone_by_is_said_in_the_past(tmp_path):
+    root = _project(tmp_path, LOPSIDED)
+    out = _run(["check", "--project", str(root), "--as-of", "2026-11-29"])[1]      # Sunday: the week is over
+    assert "had no give and no ask, done or planned" in out.replace("\n      ", " ")
+    out = _run(["check", "--project", str(root), "--as-of", "2026-11-25"])[1]
+    assert "has no give and no ask yet" in out.replace("\n      ", " ")

@@ -150,14 +150,17 @@ def _homework_missing(ctx: RuleContext):
     first, last = week_bounds(week_of(ctx.as_of, ws), ws)
     if ctx.config.away_days(first, last) >= 5:
         return
-    week = list(ctx.ledger.entries_between(first, last))
+    # as it stands on as_of: what was done by then, and what is planned for the week
+    week = [e for e in ctx.ledger.entries_between(first, last) if e.date <= ctx.as_of or e.planned]
     gives = [e for e in week if is_give(e)]
     asks = [e for e in week if is_ask(e)]
     missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
     if missing:
         yield Hit(
             message=(f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) has no "
-                     f"{' and no '.join(missing)} yet, done or planned"),
+                     f"{' and no '.join(missing)} yet, done or planned" if ctx.as_of < last else
+                     f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) had no "
+                     f"{' and no '.join(missing)}, done or planned"),
             evidence=evidence_of(week), date=first,
             # 'acts of giving': promises and public thanks count here, unlike the week's Gives tile
             numbers=f"{plural(len(gives), 'act')} of giving and {plural(len(asks), 'ask')} this week, done or "
