@@ -387,6 +387,36 @@ def pdf_cache_dir(config) -> Path:
     return Path(config.root) / ".reflect" / "pdf-cache"
 
 
+def _report_weeks_file(config) -> Path:
+    return Path(config.root) / ".reflect" / "report-weeks"
+
+
+def requested_weeks(config) -> frozenset[str]:
+    """Weeks that `reflect report WEEK` put in the site: every later build keeps their PDF (made
+    again when the week's report changes), next to the latest `pdf_weeks`."""
+    from reflect.model import week_problem
+
+    try:
+        lines = _report_weeks_file(config).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(w for w in lines if week_problem(w) is None)
+
+
+def remember_week(config, week: str) -> None:
+    """Add `week` to `requested_weeks` (written atomically; a cache file: losing it loses nothing
+    but that week's PDF in the next build)."""
+    weeks = requested_weeks(config) | {week}
+    path = _report_weeks_file(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text("".join(f"{w}\n" for w in sorted(weeks)), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 # ---------------------------------------------------------------- the build
 
 def build_key(project, as_of: dt.date, pdf: bool) -> str:
@@ -411,6 +441,8 @@ def build_key(project, as_of: dt.date, pdf: bool) -> str:
     config_file = Path(cfg.root) / "reflect.yaml"
     if config_file.is_file():
         add("reflect.yaml", config_file.read_bytes())
+    if pdf:
+        add("report-weeks", " ".join(sorted(requested_weeks(cfg))).encode())
     for label, folder in folders:
         if not folder.is_dir():
             continue
@@ -476,6 +508,9 @@ def build_site(project, as_of: dt.date, out: Path, pdf: bool = True,
         weeks = report_weeks(project, as_of)
         # the latest `pdf_weeks` weeks (reflect.yaml; 0: all) get a PDF; `reflect report WEEK` makes any other
         pdf_weeks = tuple(weeks[-cfg.pdf_weeks:] if cfg.pdf_weeks else weeks) if pdf else ()
+        if pdf_weeks and len(pdf_weeks) < len(weeks):
+            asked = requested_weeks(cfg)
+            pdf_weeks = tuple(w for w in weeks if w in asked or w in pdf_weeks)
         summary.pdf_weeks = pdf_weeks
         if pdf_weeks:
             pool = site.pdf_pool()
@@ -917,6 +952,8 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
             os.replace(fresh, cached)
         data = cached.read_bytes()
         write_atomic(target, data)
+        if args.output is None:
+            remember_week(cfg, week)    # in the site: every later build keeps it there, up to date
     except TemplateProblem as exc:
         con.eprint(f"reflect: {exc}")
         return EXIT_FAIL

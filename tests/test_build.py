@@ -470,6 +470,32 @@ def test_report_one_week(tmp_path: Path):
     assert (project / "site" / ".reflect-site").is_file()
 
 
+@pytest.mark.pdf
+@needs_pdf
+def test_a_pdf_made_by_report_for_an_older_week_stays_in_the_site(tmp_path: Path):
+    """The week page says `reflect report WEEK` makes its PDF: the next build keeps it and links it."""
+    project = copy_example(tmp_path / "p")
+    assert build(project)[0] == 0
+    old = project / "site" / "weeks" / "2026-W40.html"
+    assert "reflect report 2026-W40</code> makes one" in old.read_text("utf-8")
+    assert run_cli(["report", "2026-W40", "--project", project, "--as-of", AS_OF])[0] == 0
+    pdf = project / "site" / "weeks" / "2026-W40.pdf"
+    assert pdf.is_file()
+    code, out, _ = build(project)
+    assert code == 0 and "(nothing changed)" not in out
+    assert pdf.is_file() and "2026-W40" in pdf_text(pdf)
+    assert 'href="2026-W40.pdf"' in old.read_text("utf-8")
+    # a change to that week's entries makes its PDF again
+    march = project / "journal" / "2026" / "10.yaml"
+    march.write_text(march.read_text(encoding="utf-8").replace("gave: ", "gave: Gladly ", 1), encoding="utf-8")
+    assert build(project)[0] == 0
+    assert pdf.is_file()
+    # -o elsewhere leaves the site alone
+    assert run_cli(["report", "2026-W39", "--project", project, "--as-of", AS_OF, "-o", tmp_path / "w39.pdf"])[0] == 0
+    assert build(project)[0] == 0
+    assert not (project / "site" / "weeks" / "2026-W39.pdf").exists()
+
+
 def test_pdf_weeks_setting_chooses_how_many_weeks_get_a_pdf(tmp_path):
     """`pdf_weeks: 2` in reflect.yaml: exactly the two latest weeks have a PDF next to their page."""
     try:
