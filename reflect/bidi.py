@@ -18,6 +18,7 @@ in the PDF's charts): the characters in the order they are seen, Arabic letters 
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import escape
@@ -87,8 +88,15 @@ def _bdi_html(marked: str) -> str:
 
 
 def text(marked: str) -> str:
-    """The sentence `marked` (names marked with `iso()`): a `Text` if it has a name, else itself."""
+    """The sentence `marked` (names marked with `iso()`): a `Text` if it has a name, else itself.
+    A name that ends a sentence with its own full stop ("Sam Smith Jr.", initials "D.K.") ends
+    it once: "talk to Sam Smith Jr.", not "Jr..".  (An ellipsis stays.)"""
+    if ".." in marked or "." + PDI + "." in marked:
+        marked = _DOUBLE_STOP.sub(r"\1", marked)
     return Text(marked) if FSI in marked else marked
+
+
+_DOUBLE_STOP = re.compile("(?<=\\w\\.)(\u2069?)\\.(?!\\.)")
 
 
 def bdi(name: object) -> str:

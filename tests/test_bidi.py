@@ -330,3 +330,23 @@ def test_pdf_network_map_shows_rtl_names_the_right_way_round(tmp_path: Path):
         assert name[::-1] not in words, f"{name} drawn backwards"
     chart_page = next(p for p in words.split("\f") if "reciprocity network" in p)
     assert SARA in chart_page and MO in chart_page
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once(tmp_path: Path):
+    people = ("jr: {name: Sam Smith Jr., level: peer}\n"
+              "dk: {name: \"ד.כ.\", level: peer}\n")
+    entries = ("- {date: 2026-11-24, with: jr, gave: 'Covered for him, he owes me'}\n"
+               "- {date: 2026-11-20, with: jr, received: Helped with the deck}\n"
+               "- {date: 2026-11-19, with: jr, received: Lunch intro}\n"
+               "- {date: 2026-11-18, with: dk, gave: A review}\n"
+               "- {date: 2026-11-17, with: dk, gave: Another review}\n")
+    root = make_project(tmp_path, {"reflect.yaml": "owner: Alex\n", "journal/people.yaml": people,
+                                   "journal/2026.yaml": entries})
+    code, out, err = run_cli(["check", "--project", root, "--as-of", AS_OF])
+    assert "Sam Smith Jr." in out and "Jr.." not in out, out
+    site = build(root)
+    page = (site / "weeks" / "2026-W48.html").read_text(encoding="utf-8")
+    assert "Jr.." not in page and "Jr.</a>." not in page
+    assert "ד.כ.." not in page and "ד.כ.</bdi>." not in page
+    assert "Sam Smith Jr." in page and "ד.כ." in page
+    assert text("wait...") == "wait..."                     # an ellipsis is not a name's stop
