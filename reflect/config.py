@@ -121,6 +121,16 @@ _KEYS = ("owner", "journal", "output", "week_start", "window_weeks", "default_rh
          "half_life_days", "paper", "pdf_weeks", "away", "rules", "share")
 
 
+# rule parameters whose meaning bounds them: (lowest, highest or None, whole numbers only, said as)
+_PARAM_RANGE = {
+    "ratio": (1, None, False, "1 or more (3 means 3:1)"),
+    "max_ratio": (1, None, False, "1 or more (2 means between 1:2 and 2:1)"),
+    "max_low_share": (0, 1, False, "a share between 0 and 1 (0.5: half)"),
+    "weeks": (1, None, True, "a whole number of weeks, 1 or more"),
+    "months": (1, None, True, "a whole number of months, 1 or more"),
+}
+
+
 def load_config(root: Path, catalog: Mapping[str, Mapping[str, float]], use_cache: bool = False,
                 store: bool = True) -> tuple[Config, list[Diagnostic]]:
     """Read `root/reflect.yaml` (optional). `catalog` maps rule id -> default params.
@@ -210,6 +220,7 @@ def _duplicate_keys(node, diags: list) -> None:
 class _ConfigParser:
     def __init__(self, diags: list, catalog):
         self.diags, self.catalog = diags, catalog
+        self.param_nodes: dict = {}     # (rule id, parameter) -> the value's node, for later checks
 
     def err(self, node, msg: str) -> None:
         self.diags.append(Diagnostic(Source(CONFIG_NAME, node.line, node.col), "config", msg))
@@ -381,7 +392,32 @@ class _ConfigParser:
             setting = self._rule_setting(rid, v)
             if setting is not None:
                 out[rid] = setting
+        self._one_way_above_balanced(out)
         return out
+
+    def _one_way_above_balanced(self, rules: dict) -> None:
+        """A relationship is balanced within 1:max_ratio..max_ratio:1 (balanced-exchange) and
+        one-way from `ratio`:1 (one-way-giving, one-way-taking): a ratio not above max_ratio would
+        call the same relationship both (rules turned off are not compared)."""
+        def value(rid: str, name: str) -> float:
+            setting = rules.get(rid)
+            if setting is not None and name in setting.params:
+                return setting.params[name]
+            return self.catalog[rid][name]
+
+        def on(rid: str) -> bool:
+            return rid in self.catalog and (rid not in rules or rules[rid].enabled)
+
+        if not on("balanced-exchange"):
+            return
+        balanced = value("balanced-exchange", "max_ratio")
+        for rid in ("one-way-giving", "one-way-taking"):
+            if on(rid) and value(rid, "ratio") <= balanced:
+                node = self.param_nodes.get((rid, "ratio")) or self.param_nodes.get(("balanced-exchange", "max_ratio"))
+                if node is not None:
+                    self.err(node, f"{rid}'s ratio ({value(rid, 'ratio'):g}) is not above balanced-exchange's "
+                                   f"max_ratio ({balanced:g}): the same relationship would be called one-way and "
+                                   f"balanced; keep ratio above max_ratio")
 
     def _rule_setting(self, rid, v):
         if isinstance(v, YScalar):
@@ -416,7 +452,12 @@ class _ConfigParser:
             elif name in defaults:
                 num = self.number(pv, f"a number for '{name}'", positive=False)
                 if num is not None:
-                    params[name] = num
+                    low, high, whole, meaning = _PARAM_RANGE.get(name, (0, None, False, ""))
+                    if num < low or (high is not None and num > high) or (whole and num != int(num)):
+                        self.err(pv, f"'{name}' for rule {rid} must be {meaning}, got '{pv.value}'")
+                    else:
+                        params[name] = num
+                        self.param_nodes[(rid, name)] = pv
             else:
                 known = list(defaults) + ["severity", "enabled"]
                 self.err(pk, f"unknown parameter '{name}' for rule {rid}{suggest(name, known)}")

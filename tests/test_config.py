@@ -273,3 +273,25 @@ def test_config_messages_say_what_is_wrong(tmp_path, text, token, says, not_says
 def test_journal_and_output_folders_that_cannot_work_are_one_error(tmp_path, text, token, says):
     # `journal: .` is refused and the default journal/ is read, so its entries do not cascade
     one_config_error(tmp_path, text, token, says)
+
+
+@pytest.mark.parametrize("text, token, says", [
+    ("rules:\n  R101: {ratio: 0.5}\n", "0.5", "must be 1 or more (3 means 3:1)"),
+    ("rules:\n  balanced-exchange: {max_ratio: 0.5}\n", "0.5", "must be 1 or more"),
+    ("rules:\n  indiscriminate-giving: {max_low_share: 1.5}\n", "1.5", "a share between 0 and 1"),
+    ("rules:\n  compounding: {weeks: 2.5}\n", "2.5", "a whole number of weeks"),
+    ("rules:\n  sponsorship-ready: {months: 0}\n", "0}", "a whole number of months, 1 or more"),
+])
+def test_rule_parameters_out_of_their_meaning_are_errors(tmp_path, text, token, says):
+    one_config_error(tmp_path, text, token, says)
+
+
+def test_a_one_way_ratio_inside_the_balanced_range_is_an_error(tmp_path):
+    """ratio 1.5 with balanced up to 2:1 would call one relationship one-way and balanced at once."""
+    one_config_error(tmp_path, "rules:\n  R101: {ratio: 1.5}\n", "1.5",
+                     "one-way-giving's ratio (1.5) is not above balanced-exchange's max_ratio (2)")
+    one_config_error(tmp_path / "b", "rules:\n  R104: {max_ratio: 3}\n  R102: {ratio: 4}\n", "3}",
+                     "one-way-giving's ratio (3)")
+    ok = make_project(tmp_path / "c", {"reflect.yaml": "rules:\n  R101: {ratio: 1.5}\n  R104: off\n",
+                                       "journal/people.yaml": PEOPLE, "journal/a.yaml": ENTRY})
+    assert check_json(ok)[0] == 0                      # balanced-exchange off: nothing to contradict
