@@ -214,7 +214,8 @@ class Site:
         self.names = {pid: p.name for pid, p in people.items()}
         self.person_href = {pid: f"people/{pid}.html" for pid in people}
         self.base = dict(owner=cfg.owner, as_of=as_of, version=__version__, paper=cfg.paper,
-                         window_weeks=cfg.window_weeks, nav=NAV, names=self.names, person_href=self.person_href,
+                         window_weeks=cfg.window_weeks, half_life_days=cfg.half_life_days, nav=NAV,
+                         names=self.names, person_href=self.person_href,
                          rules=self.rules, act_words=ACT_WORDS, plan_words=PLAN_WORDS, severity_words=SEVERITY_WORDS,
                          level_words=LEVEL_WORDS, print_evidence=PRINT_EVIDENCE,
                          print_rhythms=PRINT_RHYTHMS)

@@ -515,3 +515,15 @@ def test_pdf_weeks_setting_chooses_how_many_weeks_get_a_pdf(tmp_path):
     assert code == 0, err.getvalue()
     pdfs = sorted(p.name for p in (tmp_path / "site" / "weeks").glob("*.pdf"))
     assert pdfs == ["2026-W47.pdf", "2026-W48.pdf"]
+
+
+def test_a_person_page_with_fading_says_why_the_months_add_up_to_more(tmp_path: Path):
+    """With half_life_days the balance tiles are faded, the monthly chart is not: the page says so."""
+    project = copy_example(tmp_path / "p")
+    assert build(project, None, "--no-pdf")[0] == 0
+    assert "each act at its full weight" not in (project / "site/people/marta.html").read_text("utf-8")
+    config = project / "reflect.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "half_life_days: 30\n", encoding="utf-8")
+    assert build(project, None, "--no-pdf")[0] == 0
+    page = (project / "site/people/marta.html").read_text("utf-8")
+    assert "(each act at its full weight: the balance above counts an act half after 30 days" in page
