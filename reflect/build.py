@@ -96,7 +96,8 @@ def check_output(out: Path, config) -> Path:
         raise UsageError(f"--out {shown} contains the project {root}; choose a folder of its own, e.g. "
                          f"{root / 'site'}")
     if _is_within(out, journal) or _is_within(journal, out):
-        raise UsageError(f"--out {shown} is or contains the journal folder {journal}; choose another "
+        how = "is" if out == journal else "is inside" if _is_within(out, journal) else "contains"
+        raise UsageError(f"--out {shown} {how} the journal folder {journal}; choose another "
                          f"folder, e.g. {root / 'site'}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {shown} is a file, not a folder")

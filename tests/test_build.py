@@ -245,6 +245,8 @@ def test_refuses_dangerous_output_folders(tmp_path: Path, where: str):
     code, stdout, err = build(project, out, "--no-pdf")
     assert code == 2, (stdout, err)
     assert err.startswith("reflect: --out ") and "Traceback" not in err
+    said = {"journal": " is the journal folder ", "inside-journal": " is inside the journal folder "}
+    assert said.get(where, "") in err, err
     assert sorted(str(p) for p in tmp_path.rglob("*")) == snapshot
     assert (foreign / "thesis.txt").read_text(encoding="utf-8") == "precious"
 
