@@ -273,11 +273,13 @@ def test_balance_question_uses_the_configured_ratio(tmp_path):
     _, project = _project(tmp_path, entries)
     q = week_report(project, "2026-W48", D("2026-11-27")).questions[2]
     assert q.people == () and "3:1" in q.answer
-    _, project = _project(tmp_path, entries, "owner: T\nrules:\n  one-way-giving: {ratio: 1.2}\n")
+    _, project = _project(tmp_path, entries, "owner: T\nrules:\n  one-way-giving: {ratio: 1.2}\n"
+                                            "  balanced-exchange: {max_ratio: 1.1}\n")
     q = week_report(project, "2026-W48", D("2026-11-27")).questions[2]
     assert [p for p, _, _ in q.people] == ["priya"]
     _, project = _project(tmp_path, "- {date: 2026-11-02, with: priya, gave: A}\n",
-                          "owner: T\nrules:\n  one-way-giving: {ratio: 2}\n")
+                          "owner: T\nrules:\n  one-way-giving: {ratio: 2}\n"
+                                                  "  balanced-exchange: {max_ratio: 1.5}\n")
     assert "2:1" in week_report(project, "2026-W48", D("2026-11-27")).questions[2].answer
 
 
