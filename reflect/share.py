@@ -79,6 +79,8 @@ class Manifest:
 def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
     from reflect.report import week_bounds, week_of
 
+    if args.weeks and args.week:
+        raise UsageError(f"give either WEEK or --weeks, not both (got {args.week} and --weeks {args.weeks})")
     if args.weeks:
         if ".." not in args.weeks:
             raise UsageError("--weeks takes a range like 2026-W45..2026-W48")

@@ -482,3 +482,13 @@ def test_a_name_cut_by_formatting_is_hidden(tmp_path, written):
     words = re.sub(r"<[^>]+>", "", html)        # as a reader sees it: the formatting joins the letters
     assert not re.search(r"priya|nair", words, re.I), re.findall(r"Asked .{0,40}", words)
     assert "Asked Peer" in words and "<em>mattered</em>" in html   # formatting between words stays
+
+
+def test_a_week_and_weeks_together_are_a_usage_error(tmp_path):
+    # `share 2026-W47 --weeks 2026-W45..2026-W46` used to share W45-W46 and drop W47 without a word
+    root = _project(tmp_path)
+    code, _, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "2026-W47",
+                         "--weeks", "2026-W45..2026-W46"])
+    assert code == 2, err
+    assert err.startswith("reflect: ") and "either WEEK or --weeks" in err
+    assert not (root / "shared").exists()
