@@ -312,7 +312,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     shared, manifest, withheld = sanitise(project, prof, weeks, names, labels)
     manifest.profile = args.profile
     scrub = Scrubber.for_people(people, names)
-    site = Site(shared, as_of)
+    site = Site(shared, as_of, share=True)
     site.person_href.clear()
     wanted = set(prof.sections)
     manifest.sections = tuple(s for s in SECTIONS if s in wanted)

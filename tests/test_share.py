@@ -492,3 +492,26 @@ def test_a_week_and_weeks_together_are_a_usage_error(tmp_path):
     assert code == 2, err
     assert err.startswith("reflect: ") and "either WEEK or --weeks" in err
     assert not (root / "shared").exists()
+
+
+def test_a_share_speaks_of_you_not_of_its_owner_label(tmp_path):
+    # the copy's owner is a label ("Shared reflection"), not a name: it read "Network of Shared
+    # reflection", "Shared reflection (you)", "— Shared reflection, 2026-W48" and "from Shared
+    # reflection’s journal"
+    root = _project(tmp_path)
+    out = tmp_path / "share.html"
+    code, _, err = _share_html(root, out, "2026-W48")
+    assert code == 0, err
+    html = _text_of_html(out)
+    assert "Your reciprocity network: " in html and "<title>You</title>" in html
+    assert "— You, 2026-W48" in html and "from your journal" in html
+    assert not re.search(r"(of|from) Shared reflection|Shared reflection(’s| \(you\)|, 2026)", html), \
+        re.findall(r".{30}Shared reflection.{20}", html)
+
+
+def test_the_owners_own_site_still_names_them_in_the_network(tmp_path):
+    root = _project(tmp_path)
+    code, _, err = _run(["build", "--project", str(root), "--as-of", "2026-11-27", "--no-pdf"])
+    assert code == 0, err
+    w48 = (root / "site" / "weeks" / "2026-W48.html").read_text()
+    assert "Network of Alexandra Rivera: " in w48 and "— Alexandra Rivera, 2026-W48" in w48
