@@ -515,3 +515,67 @@ def test_the_owners_own_site_still_names_them_in_the_network(tmp_path):
     assert code == 0, err
     w48 = (root / "site" / "weeks" / "2026-W48.html").read_text()
     assert "Network of Alexandra Rivera: " in w48 and "— Alexandra Rivera, 2026-W48" in w48
+
+
+NAIR_AND_OBRIEN = "priya: {name: Priya Nair, level: peer}\nobrien: {name: Seán O'Brien, level: peer}\n"
+
+
+@pytest.mark.parametrize("written", ["Priyas team", "#TeamPriya", "PriyaTeam", "O Brien", "OBrien", "O'Briens",
+                                     "Seáns", "Seans", "TeamSeán"])
+def test_common_spellings_of_a_name_are_hidden(tmp_path, written):
+    # a possessive without its apostrophe, a name as a capitalised part of a CamelCase word, an
+    # apostrophe typed as a space or left out: each passed through a share, unseen by the self-check
+    code, html, _, err = _share_with(tmp_path, NAIR_AND_OBRIEN,
+                                     f'- {{date: 2026-11-24, with: priya, gave: "Pinged {written} about the deck"}}\n')
+    assert code == 0, err
+    said = re.findall(r"Pinged (.*?) about the deck", _text_of_html(tmp_path / "share.html"))
+    assert said and not any(re.search(r"priya|nair|se[áa]n|brien", s, re.I) for s in said), said
+    assert all("Peer " in s for s in said), said
+
+
+def test_a_possessive_without_its_apostrophe_reads_as_a_possessive(tmp_path):
+    code, html, _, err = _share_with(tmp_path, NAIR_AND_OBRIEN,
+                                     "- {date: 2026-11-24, with: priya, gave: 'Reviewed Priyas plan and #TeamPriya'}\n")
+    assert code == 0, err
+    said = re.findall(r"Reviewed (Peer [A-Z])'s plan and #Team(Peer [A-Z])<", html)
+    assert said and said[0][0] == said[0][1], re.findall(r"Reviewed .{0,40}", html)
+
+
+@pytest.mark.parametrize("written", ["Annual review", "Sample data", "Priyanka joined", "PRIYANKA", "Samsung",
+                                     "Annabel", "Sams", "Anns"])
+def test_words_that_only_begin_with_a_name_are_not_hidden(tmp_path, written):
+    # a name + "s" only as the whole word; a name inside CamelCase only as a whole capitalised part
+    people = NAIR_AND_OBRIEN + "ann: {name: Ann Bell, level: peer}\nsam: {name: Sam Ode, level: peer}\n"
+    code, html, _, err = _share_with(tmp_path, people,
+                                     f"- {{date: 2026-11-24, with: priya, gave: 'Pinged {written} about it'}}\n")
+    assert code == 0, err
+    said = set(re.findall(r"Pinged (.*?) about it", html))
+    if written in ("Sams", "Anns"):
+        assert len(said) == 1 and re.fullmatch(r"Peer [A-Z]'s", said.pop()), said     # the whole word: hidden
+    else:
+        assert said == {written}, said
+
+
+def test_scrubber_and_its_self_check_agree_on_common_spellings():
+    from reflect.model import Level, Person, Source
+    from reflect.privacy import Scrubber
+
+    people = {pid: Person(id=pid, name=name, level=Level("peer"), source=Source("people.yaml"))
+              for pid, name in (("priya", "Priya Nair"), ("sob", "Seán O'Brien"), ("ann", "Ann Bell"))}
+    scrub = Scrubber.for_people(people, {"priya": "Peer A", "sob": "Peer B", "ann": "Peer C"})
+    for text, shared in (("Priyas team", "Peer A's team"), ("#TeamPriya", "#TeamPeer A"),
+                         ("PriyaTeam", "Peer ATeam"), ("O Brien", "Peer B"), ("OBrien", "Peer B"),
+                         ("O'Briens", "Peer B's"), ("Seáns", "Peer B's"), ("the O’Brien’s", "the Peer B’s")):
+        assert scrub(text) == shared, text
+        assert scrub.leaks(text), text
+        assert scrub.leaks(shared) == [], shared
+    for word in ("Annual", "Priyanka", "PRIYANKA", "Annabel", "Seance", "Obrienne", "ANNUAL", "TeamPriyanka"):
+        assert scrub(word) == word and scrub.leaks(word) == [], word
+
+
+def test_the_owners_name_is_hidden_in_the_same_spellings(tmp_path):
+    code, html, _, err = _share_with(tmp_path, NAIR_AND_OBRIEN,
+                                     "- {date: 2026-11-24, with: priya, gave: Drafted the plan}\n",
+                                     reflection="Riveras plan, #TeamAlex and Alexandra's doubts.", owner="Alex Rivera")
+    assert code == 0, err
+    assert "[me]'s plan, #Team[me] and Alexandra's doubts." in html
