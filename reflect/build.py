@@ -200,11 +200,13 @@ def pdf_pool(theme: Path, roots: tuple[Path, ...], stylesheet: Path):
 class Site:
     """What every page of one build shares: the project, the environment, the findings."""
 
-    def __init__(self, project, as_of: dt.date) -> None:
+    def __init__(self, project, as_of: dt.date, share: bool = False) -> None:
         from reflect.render import make_env
         from reflect.rules import ALL_RULES, run_rules
 
         self.project, self.as_of = project, as_of
+        # a share's owner is a label, not a name: its pages speak of "you" where they would name the owner
+        self.share = share
         cfg = project.config
         self.config = cfg
         self.theme, self.user_templates, self.stylesheet, self.roots = theme_paths(cfg.root)
@@ -214,7 +216,7 @@ class Site:
         people = project.journal.people
         self.names = {pid: p.name for pid, p in people.items()}
         self.person_href = {pid: f"people/{pid}.html" for pid in people}
-        self.base = dict(owner=cfg.owner, as_of=as_of, version=__version__, paper=cfg.paper,
+        self.base = dict(owner=cfg.owner, shared=share, as_of=as_of, version=__version__, paper=cfg.paper,
                          window_weeks=cfg.window_weeks, half_life_days=cfg.half_life_days, nav=NAV,
                          names=self.names, person_href=self.person_href,
                          rules=self.rules, act_words=ACT_WORDS, plan_words=PLAN_WORDS, severity_words=SEVERITY_WORDS,
@@ -268,8 +270,8 @@ class Site:
         cfg = self.config
         return dict(report=report, pdf_href=pdf_href, findings=report.findings[:WEEK_FINDINGS],
                     findings_more=max(0, len(report.findings) - WEEK_FINDINGS),
-                    charts=dict(network=charts.network(cfg.owner, nodes, network_id), sparks=sparks, trends=trends,
-                                rhythms=rhythms),
+                    charts=dict(network=charts.network(None if self.share else cfg.owner, nodes, network_id),
+                                sparks=sparks, trends=trends, rhythms=rhythms),
                     network_summary=network_summary(report.network, cfg.window_weeks, report.network_levels),
                     reflection_path=f"{cfg.journal}/reflections/{report.week}.md")
 

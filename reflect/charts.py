@@ -298,8 +298,10 @@ def _lane(start: tuple[float, float], mid: tuple[float, float], end: tuple[float
             f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" {common}/>')
 
 
-def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
+def network(owner_name: str | None, nodes: list[dict], id_prefix: str) -> Markup:
     """The owner's network: owner in the centre, people placed by level.
+
+    `owner_name` None: a chart with no owner's name (a share), "Your reciprocity network" around "You".
 
     Seniors on an arc above, peers left and right, juniors below, external
     people on an outer ring (alphabetical within each band, spread evenly,
@@ -315,9 +317,11 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     relative `href` are links.  The 24 largest relationships get labels
     (ellipsis-truncated, moved, shortened or dropped to avoid collisions).
     """
-    pid, owner = _pid(id_prefix), str(owner_name)
+    pid = _pid(id_prefix)
+    owner = "You" if owner_name is None else str(owner_name)
+    heading = "Your reciprocity network" if owner_name is None else f"Network of {owner}"
     if not nodes:
-        return _empty(pid, "network", f"Network of {owner}",
+        return _empty(pid, "network", heading,
                       "No exchanges yet \u2014 your network appears here as you log them.", 720, 120)
     vol = {id(d): _v(d.get("invested")) + _v(d.get("taken")) for d in nodes}
     vmax = max(vol.values()) or 1.0
@@ -370,7 +374,8 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
     body = ["<defs>", _marker(pid, "inv", "M0,0 L10,5 L0,10 z", BLUE),
             _marker(pid, "take", "M0,0 L10,5 L0,10 L3.5,5 z", VERMILLION), "</defs>"]
     body += links + nodes_svg
-    body.append(f'<g class="node node-owner"><title>{_e(iso(owner))} (you)</title>'
+    centre = "You" if owner_name is None else f"{iso(owner)} (you)"
+    body.append(f'<g class="node node-owner"><title>{_e(centre)}</title>'
                 f'<circle cx="{_n(_CX)}" cy="{_n(_CY)}" r="{_n(_OWNER_R)}" fill="{INK}" stroke="{INK}"/>'
                 + _text(_CX, _CY + 4.5, "You", 13, "middle", "chart-text owner-label", PAPER, bold=True) + "</g>")
     top = max(0.0, min(b[1] for b in boxes) - 8)  # crop the canvas to what was drawn
@@ -386,7 +391,7 @@ def network(owner_name: str, nodes: list[dict], id_prefix: str) -> Markup:
              "</g>"]
     # where the levels are is said in the page's text, next to the chart: in print, SVG text is
     # set one letter at a time, and a sentence here is no text at all to a screen reader
-    return _svg(pid, "network", _NW, ly + 12 - top, f"Network of {owner}: {len(nodes)} people", body, top)
+    return _svg(pid, "network", _NW, ly + 12 - top, f"{heading}: {len(nodes)} people", body, top)
 
 
 # ---------------------------------------------------------------- small charts

@@ -7,8 +7,10 @@
   so a person keeps their pseudonym in every later report, even when people are
   added.
 - `Scrubber` replaces every way the journal writes a person — full name, each part
-  of it, aliases, id — in any case, with possessives, with either apostrophe (' or ’)
-  and with or without accents, longest first, by whole words, with their pseudonym.
+  of it, aliases, id — in any case, with possessives (with or without the apostrophe:
+  "Priyas"), with either apostrophe (' or ’), or a space or nothing for it ("O Brien"),
+  with or without accents, longest first, by whole words or whole capitalised parts of
+  a CamelCase word ("TeamPriya", not "Priyanka"), with their pseudonym.
   The level words (senior, peer, junior, external) are never terms: pseudonyms are
   made of them.
 """
@@ -155,6 +157,17 @@ def is_term(term: str) -> bool:
     return len(t) >= 2 and t.lower() not in GENERIC and t.lower() not in _LEVEL_WORD
 
 
+def _spellings(term: str) -> set[str]:
+    """The ways `term` is typed: as written and in plain letters, and where it has an apostrophe,
+    with a space or nothing for it ('O'Brien' typed 'O Brien' or 'OBrien')."""
+    out = set()
+    for variant in (term, _unaccented(term)):
+        out.add(variant)
+        if any(a in variant for a in _APOSTROPHES):
+            out.update(re.sub(f"[{_APOSTROPHES}]", sep, variant) for sep in (" ", ""))
+    return {v for v in out if len(v.strip()) >= 2}
+
+
 def _term_regex(term: str) -> str:
     """The escaped term, every apostrophe matching both ' and ’ (and ʼ, ‘)."""
     return "".join(f"[{_APOSTROPHES}]" if c in _APOSTROPHES else re.escape(c) for c in term)
@@ -178,9 +191,8 @@ class Scrubber:
             if not is_term(t):
                 return
             # a term shared by two people (two Priyas) maps to the first; both stay hidden
-            for variant in (t, _unaccented(t)):
-                if len(variant) >= 2:
-                    terms.setdefault(_key(variant), shown)
+            for variant in _spellings(t):
+                terms.setdefault(_key(variant), shown)
 
         shown: set[str] = set()
         for pid in sorted(people):
@@ -209,13 +221,13 @@ class Scrubber:
             return cls(None, {}, shield)
         # longest first, so a full name wins over its parts; pseudonyms are alternatives too, so a
         # term never matches inside one (they are kept as they are).  Words end at anything but a
-        # letter or digit ('priya_nair' is two words); a name in a script without spaces is matched
-        # wherever it is
+        # letter or digit ('priya_nair' is two words), or between the capitalised parts of a
+        # CamelCase word; a name in a script without spaces is matched wherever it is
         every = set(terms) | {_key(n) for n in shown}
         ordered = sorted(every, key=lambda t: (-len(t), t))
         spaced = "|".join(_term_regex(t) for t in ordered if not _unspaced(t))
         unspaced = "|".join(_term_regex(t) for t in ordered if _unspaced(t))
-        alts = [rf"{_START}(?P<t>{spaced})(?:(?P<s>[{_APOSTROPHES}]s)|(?P<a>[{_APOSTROPHES}]))?{_END}"] if spaced else []
+        alts = [_word_regex(spaced)] if spaced else []
         if unspaced:
             alts.append(f"(?P<u>{unspaced})")
         fold = {_fold(k): v for k, v in sorted(terms.items(), reverse=True)}
@@ -252,7 +264,7 @@ class Scrubber:
             if name is None:  # a pseudonym: left alone
                 return m.group(0)
             count += 1
-            return name + (_group(m, "s") or _group(m, "a") or "")
+            return name + _suffix(m)
         return self.pattern.sub(repl, self._normal(text)), count
 
     def __call__(self, text: str) -> str:
@@ -276,6 +288,41 @@ _UNSPACED_RANGES = ("\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1100-\u11ff\u1780-
                     "\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
                     "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f")
 _START, _END = rf"(?<![^\W_{_UNSPACED_RANGES}])", rf"(?![^\W_{_UNSPACED_RANGES}])"
+
+
+def _letter_class(category: str) -> str:
+    """A regex character class body: the letters of a Unicode category ('Lu', 'Ll') in the
+    alphabets that write CamelCase words (Latin, Greek, Cyrillic, Armenian...: below U+2000)."""
+    chars = [c for c in map(chr, range(0x41, 0x2000)) if unicodedata.category(c) == category]
+    runs: list[list[str]] = []
+    for c in chars:
+        if runs and ord(c) == ord(runs[-1][-1]) + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return "".join(re.escape(r[0]) + (f"-{re.escape(r[-1])}" if len(r) > 1 else "") for r in runs)
+
+
+_UPPER, _LOWER = _letter_class("Lu"), _letter_class("Ll")
+# a capitalised part of a CamelCase word ('Priya' in 'TeamPriya' and 'PriyaTeam', not in 'Priyanka'
+# nor 'PRIYANKA'): it starts with a capital after a small letter, and ends with a small letter
+# before a capital.  Case counts here (?-i), whatever the pattern's flags
+_OPEN = rf"(?:{_START}|(?-i:(?<=[{_LOWER}])(?=[{_UPPER}])))"
+_CLOSE = rf"(?:{_END}|(?-i:(?<=[{_LOWER}])(?=[{_UPPER}])))"
+
+
+def _word_regex(alts: str) -> str:
+    """A name (one of `alts`) as a word: whole, or a whole capitalised part of a CamelCase word, with
+    a possessive ('s, ’s, a lone apostrophe, or an 's' with the apostrophe left out: 'Priyas')."""
+    return (rf"{_OPEN}(?P<t>{alts})(?:(?P<s>[{_APOSTROPHES}]s)|(?P<a>[{_APOSTROPHES}])|(?P<p>s))?{_CLOSE}")
+
+
+def _suffix(m: re.Match) -> str:
+    """What follows the replacement of a name matched by `_word_regex`: its possessive as written,
+    and an apostrophe where it was left out ('Priyas team' becomes "Peer A's team")."""
+    return _group(m, "s") or _group(m, "a") or ("'s" if _group(m, "p") else "")
+
+
 _HIDDEN = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _DROP_HIDDEN = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _WIDE = re.compile("[\uff01-\uff5e\U0001d400-\U0001d7ff]+")   # fullwidth ASCII, mathematical letters
@@ -305,12 +352,12 @@ def label_scrubber(owner: str, teams: Iterable[str], owner_label: str, team_labe
     for term in [owner, *re.split(r"[\s\-]+", owner)]:
         t = unicodedata.normalize("NFC", term.strip())
         if len(t) >= 2 and t.lower() not in GENERIC:
-            mine.update({t, _unaccented(t)})
+            mine.update(_spellings(t))
     groups = {unicodedata.normalize("NFC", t.strip()) for t in teams if len(t.strip()) >= 2}
     pats = []
-    if mine:
+    if mine:   # matched as the scrubber matches people: 'Alexs', 'TeamAlex', 'O Brien'
         alts = "|".join(_term_regex(t) for t in sorted(mine, key=lambda t: (-len(t), t)))
-        pats.append((re.compile(rf"{_START}(?:{alts}){_END}", re.IGNORECASE), owner_label))
+        pats.append((re.compile(_word_regex(alts), re.IGNORECASE), lambda m: owner_label + _suffix(m)))
     if groups:
         alts = "|".join(re.escape(t) for t in sorted(groups, key=lambda t: (-len(t), t)))
         pats.append((re.compile(rf"{_START}(?:{alts}){_END}"), team_label))

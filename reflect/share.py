@@ -79,6 +79,8 @@ class Manifest:
 def parse_weeks(args, as_of: dt.date, week_start: str) -> list[str]:
     from reflect.report import week_bounds, week_of
 
+    if args.weeks and args.week:
+        raise UsageError(f"give either WEEK or --weeks, not both (got {args.week} and --weeks {args.weeks})")
     if args.weeks:
         if ".." not in args.weeks:
             raise UsageError("--weeks takes a range like 2026-W45..2026-W48")
@@ -310,7 +312,7 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     shared, manifest, withheld = sanitise(project, prof, weeks, names, labels)
     manifest.profile = args.profile
     scrub = Scrubber.for_people(people, names)
-    site = Site(shared, as_of)
+    site = Site(shared, as_of, share=True)
     site.person_href.clear()
     wanted = set(prof.sections)
     manifest.sections = tuple(s for s in SECTIONS if s in wanted)

@@ -482,3 +482,100 @@ def test_a_name_cut_by_formatting_is_hidden(tmp_path, written):
     words = re.sub(r"<[^>]+>", "", html)        # as a reader sees it: the formatting joins the letters
     assert not re.search(r"priya|nair", words, re.I), re.findall(r"Asked .{0,40}", words)
     assert "Asked Peer" in words and "<em>mattered</em>" in html   # formatting between words stays
+
+
+def test_a_week_and_weeks_together_are_a_usage_error(tmp_path):
+    # `share 2026-W47 --weeks 2026-W45..2026-W46` used to share W45-W46 and drop W47 without a word
+    root = _project(tmp_path)
+    code, _, err = _run(["share", "--project", str(root), "--as-of", "2026-11-27", "--html", "2026-W47",
+                         "--weeks", "2026-W45..2026-W46"])
+    assert code == 2, err
+    assert err.startswith("reflect: ") and "either WEEK or --weeks" in err
+    assert not (root / "shared").exists()
+
+
+def test_a_share_speaks_of_you_not_of_its_owner_label(tmp_path):
+    # the copy's owner is a label ("Shared reflection"), not a name: it read "Network of Shared
+    # reflection", "Shared reflection (you)", "— Shared reflection, 2026-W48" and "from Shared
+    # reflection’s journal"
+    root = _project(tmp_path)
+    out = tmp_path / "share.html"
+    code, _, err = _share_html(root, out, "2026-W48")
+    assert code == 0, err
+    html = _text_of_html(out)
+    assert "Your reciprocity network: " in html and "<title>You</title>" in html
+    assert "— You, 2026-W48" in html and "from your journal" in html
+    assert not re.search(r"(of|from) Shared reflection|Shared reflection(’s| \(you\)|, 2026)", html), \
+        re.findall(r".{30}Shared reflection.{20}", html)
+
+
+def test_the_owners_own_site_still_names_them_in_the_network(tmp_path):
+    root = _project(tmp_path)
+    code, _, err = _run(["build", "--project", str(root), "--as-of", "2026-11-27", "--no-pdf"])
+    assert code == 0, err
+    w48 = (root / "site" / "weeks" / "2026-W48.html").read_text()
+    assert "Network of Alexandra Rivera: " in w48 and "— Alexandra Rivera, 2026-W48" in w48
+
+
+NAIR_AND_OBRIEN = "priya: {name: Priya Nair, level: peer}\nobrien: {name: Seán O'Brien, level: peer}\n"
+
+
+@pytest.mark.parametrize("written", ["Priyas team", "#TeamPriya", "PriyaTeam", "O Brien", "OBrien", "O'Briens",
+                                     "Seáns", "Seans", "TeamSeán"])
+def test_common_spellings_of_a_name_are_hidden(tmp_path, written):
+    # a possessive without its apostrophe, a name as a capitalised part of a CamelCase word, an
+    # apostrophe typed as a space or left out: each passed through a share, unseen by the self-check
+    code, html, _, err = _share_with(tmp_path, NAIR_AND_OBRIEN,
+                                     f'- {{date: 2026-11-24, with: priya, gave: "Pinged {written} about the deck"}}\n')
+    assert code == 0, err
+    said = re.findall(r"Pinged (.*?) about the deck", _text_of_html(tmp_path / "share.html"))
+    assert said and not any(re.search(r"priya|nair|se[áa]n|brien", s, re.I) for s in said), said
+    assert all("Peer " in s for s in said), said
+
+
+def test_a_possessive_without_its_apostrophe_reads_as_a_possessive(tmp_path):
+    code, html, _, err = _share_with(tmp_path, NAIR_AND_OBRIEN,
+                                     "- {date: 2026-11-24, with: priya, gave: 'Reviewed Priyas plan and #TeamPriya'}\n")
+    assert code == 0, err
+    said = re.findall(r"Reviewed (Peer [A-Z])'s plan and #Team(Peer [A-Z])<", html)
+    assert said and said[0][0] == said[0][1], re.findall(r"Reviewed .{0,40}", html)
+
+
+@pytest.mark.parametrize("written", ["Annual review", "Sample data", "Priyanka joined", "PRIYANKA", "Samsung",
+                                     "Annabel", "Sams", "Anns"])
+def test_words_that_only_begin_with_a_name_are_not_hidden(tmp_path, written):
+    # a name + "s" only as the whole word; a name inside CamelCase only as a whole capitalised part
+    people = NAIR_AND_OBRIEN + "ann: {name: Ann Bell, level: peer}\nsam: {name: Sam Ode, level: peer}\n"
+    code, html, _, err = _share_with(tmp_path, people,
+                                     f"- {{date: 2026-11-24, with: priya, gave: 'Pinged {written} about it'}}\n")
+    assert code == 0, err
+    said = set(re.findall(r"Pinged (.*?) about it", html))
+    if written in ("Sams", "Anns"):
+        assert len(said) == 1 and re.fullmatch(r"Peer [A-Z]'s", said.pop()), said     # the whole word: hidden
+    else:
+        assert said == {written}, said
+
+
+def test_scrubber_and_its_self_check_agree_on_common_spellings():
+    from reflect.model import Level, Person, Source
+    from reflect.privacy import Scrubber
+
+    people = {pid: Person(id=pid, name=name, level=Level("peer"), source=Source("people.yaml"))
+              for pid, name in (("priya", "Priya Nair"), ("sob", "Seán O'Brien"), ("ann", "Ann Bell"))}
+    scrub = Scrubber.for_people(people, {"priya": "Peer A", "sob": "Peer B", "ann": "Peer C"})
+    for text, shared in (("Priyas team", "Peer A's team"), ("#TeamPriya", "#TeamPeer A"),
+                         ("PriyaTeam", "Peer ATeam"), ("O Brien", "Peer B"), ("OBrien", "Peer B"),
+                         ("O'Briens", "Peer B's"), ("Seáns", "Peer B's"), ("the O’Brien’s", "the Peer B’s")):
+        assert scrub(text) == shared, text
+        assert scrub.leaks(text), text
+        assert scrub.leaks(shared) == [], shared
+    for word in ("Annual", "Priyanka", "PRIYANKA", "Annabel", "Seance", "Obrienne", "ANNUAL", "TeamPriyanka"):
+        assert scrub(word) == word and scrub.leaks(word) == [], word
+
+
+def test_the_owners_name_is_hidden_in_the_same_spellings(tmp_path):
+    code, html, _, err = _share_with(tmp_path, NAIR_AND_OBRIEN,
+                                     "- {date: 2026-11-24, with: priya, gave: Drafted the plan}\n",
+                                     reflection="Riveras plan, #TeamAlex and Alexandra's doubts.", owner="Alex Rivera")
+    assert code == 0, err
+    assert "[me]'s plan, #Team[me] and Alexandra's doubts." in html
