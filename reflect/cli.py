@@ -21,6 +21,43 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    def parse_args(self, args=None, namespace=None):
+        # argparse hands a command's unrecognised arguments up to `reflect` itself, which would
+        # complain about them (and point at 'reflect --help'); the command's own parser does here
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self._commands().get(getattr(args, "command", None) or "")
+            (command or self).error(self._unrecognized(extras, command))
+        return args
+
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        """{name: parser} of the sub-commands ({} for a parser without any)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    def _unrecognized(self, extras: list[str], command: argparse.ArgumentParser | None) -> str:
+        """'unrecognized arguments: …' with a hint about the first option among them: a near
+        spelling of an option `command` takes, or which commands take it if `command` does not."""
+        from reflect.errors import suggest
+
+        message = f"unrecognized arguments: {' '.join(extras)}"
+        word = next((x.split("=", 1)[0] for x in extras if x.startswith("-") and x != "-"), None)
+        if word is None:
+            return message
+        takers = sorted(name for name, sub in self._commands().items() if word in sub._option_string_actions)
+        if command is None:      # before any command: the options are the commands'
+            if takers:
+                return f"{message} ({word} goes after a command, e.g. 'reflect {takers[0]} {word}')"
+            options = {o for sub in self._commands().values() for o in sub._option_string_actions}
+            return message + suggest(word, sorted(o for o in options if o.startswith("--")))
+        own = sorted(o for o in command._option_string_actions if o.startswith("--"))
+        hint = suggest(word, own)
+        if not hint and takers:
+            hint = f" ('{command.prog}' does not take {word}; {_listed(takers)} do)"
+        return message + hint
+
     def error(self, message: str):  # exit status 2 with a short hint, like every other usage error
         import re
 
@@ -30,17 +67,12 @@ class _Parser(argparse.ArgumentParser):
 
         if m:
             message += suggest(m.group(1), re.findall(r"'([^']*)'", m.group(2)))
-        m = re.match(r"unrecognized arguments: (--?[\w-]+)", message)
-        if m:   # '--as-off': the options of this command and of its subcommands
-            options = set(self._option_string_actions)
-            for action in self._actions:
-                for sub in getattr(action, "choices", None) or {}:
-                    if isinstance(action.choices, dict) and isinstance(action.choices[sub], argparse.ArgumentParser):
-                        options |= set(action.choices[sub]._option_string_actions)
-            message += suggest(m.group(1), sorted(o for o in options if o.startswith("--")))
         raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
 
 
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _date(text: str) -> dt.date:

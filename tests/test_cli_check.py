@@ -470,3 +470,30 @@ def test_errors_are_coloured_only_on_a_terminal_stream():
 def test_a_mistyped_command_or_option_gets_a_did_you_mean(argv, meant):
     code, out, err = run_cli(argv)
     assert code == 2 and f"(did you mean {meant}?)" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("argv, option", [(["explain", "R101", "--as-of", AS_OF], "--as-of"),
+                                          (["rules", "--project", "D"], "--project")])
+def test_an_option_of_other_commands_is_not_suggested_as_its_own_correction(argv, option):
+    # 'reflect explain R101 --as-of …' once answered "(did you mean '--as-of'?)": the very option
+    # given, which explain does not take; it says so, and which commands do take it
+    code, out, err = run_cli(argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "did you mean" not in err, err
+    assert f"'reflect {argv[0]}' does not take {option}" in err and "check" in err
+    assert f"run 'reflect {argv[0]} --help' for the options" in err
+
+
+@pytest.mark.parametrize("argv, command, meant", [
+    (["done", "1", "2"], "done", None),
+    (["rules", "--formt", "markdown"], "rules", "'--format'"),
+    (["check", "--as-off", AS_OF], "check", "'--as-of'"),
+])
+def test_a_commands_argument_error_points_at_that_commands_help(argv, command, meant):
+    code, out, err = run_cli(argv)
+    assert code == 2 and out == ""
+    assert f"run 'reflect {command} --help' for the options" in err, err
+    if meant:
+        assert f"(did you mean {meant}?)" in err
+    else:
+        assert "did you mean" not in err
