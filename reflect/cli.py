@@ -90,6 +90,17 @@ def _date(text: str) -> dt.date:
     return d
 
 
+def _port(text: str) -> int:
+    """A command-line TCP port: 0 (any free port) to 65535."""
+    try:
+        port = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port}: a port is a number from 0 to 65535 (0: any free port)")
+    return port
+
+
 def not_ahead(week: str, start: dt.date, as_of: dt.date) -> None:
     """UsageError if `week` (which starts on `start`) begins after `as_of`: reports look back."""
     if start > as_of:
@@ -190,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("week", nargs="?", metavar="WEEK")
 
     s = sub.add_parser("serve", parents=[common], help="preview the site on 127.0.0.1, rebuilding on change")
-    s.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    s.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any free port)")
     s.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     s.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host (your journal becomes readable from the network)")
