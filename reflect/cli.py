@@ -7,6 +7,7 @@ reaches the user unless --debug is given.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -99,6 +100,63 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port}: a port is a number from 0 to 65535 (0: any free port)")
     return port
+
+
+def output_path(option: str, path: Path) -> Path:
+    """`path`, where the user asked reflect to write (`option` names the argument: '-o', '--out';
+    '' for a positional one), if it could be made; else a UsageError saying why.  Commands call
+    it before any work, so such a mistake writes nothing at all."""
+    path = Path(path)
+    for parent in path.expanduser().parents:   # the nearest part that exists must be a folder
+        if parent.is_dir():
+            break
+        if parent.exists() or parent.is_symlink():
+            what = "a file, not a folder" if parent.is_file() else "not a folder"
+            raise UsageError(f"cannot write {_named(option, path)}: {parent} is {what}")
+    return path
+
+
+@contextlib.contextmanager
+def writing(option: str, path: Path):
+    """The one place an OSError on a user-given output path becomes a usage error.
+
+    Checks `path` first (`output_path`); then an OSError raised inside the block about `path`,
+    something in it, a folder on the way to it, or a temporary file beside it (`.NAME…`) is
+    reported as "cannot write PATH: <the system's reason>" (exit status 2).  Other OSErrors
+    are not the user's output and stay what they are.  The block must leave nothing
+    half-written when it fails (reflect writes through temporary files and renames)."""
+    path = output_path(option, path)
+    try:
+        yield path
+    except OSError as exc:
+        if not _about(exc, path):
+            raise
+        reason = exc.strerror or str(exc)
+        names = [Path(os.fsdecode(n)) for n in (exc.filename2, exc.filename) if n is not None]
+        culprit = next((n for n in names if not n.name.startswith(".")), None)  # not a temporary file
+        if isinstance(exc, (FileExistsError, NotADirectoryError)) and culprit is not None and culprit.is_file():
+            reason = f"{culprit} is a file, not a folder"
+        elif culprit is not None and os.path.abspath(culprit) != os.path.abspath(path):
+            reason = f"{culprit}: {reason}"
+        raise UsageError(f"cannot write {_named(option, path)}: {reason}") from None
+
+
+def _named(option: str, path: Path) -> str:
+    return f"{option} {path}" if option else str(path)
+
+
+def _about(exc: OSError, path: Path) -> bool:
+    """Is `exc` about `path`: the path, inside it, a folder above it, or a temporary file next to it?"""
+    target = Path(os.path.abspath(path.expanduser()))
+    for name in (exc.filename, exc.filename2):
+        if name is None:
+            continue
+        p = Path(os.path.abspath(os.fsdecode(name)))
+        if p == target or target in p.parents or p in target.parents:
+            return True
+        if p.parent == target.parent and p.name.startswith("."):   # reflect's temporary files
+            return True
+    return False
 
 
 def not_ahead(week: str, start: dt.date, as_of: dt.date) -> None:

@@ -178,14 +178,14 @@ def _shown(path: Path) -> str:
 
 
 def cmd_schema(args, con) -> int:
-    from reflect.cli import EXIT_OK, resolve_project
+    from reflect.cli import EXIT_OK, output_path, resolve_project, writing
 
     docs = schemas()
     if args.out is not None and str(args.out) == "-":
         con.print(_dump(docs).rstrip("\n"))
         return EXIT_OK
     if args.out is not None:
-        out = args.out
+        out = output_path("--out", args.out)
     else:
         try:
             out = resolve_project(args) / ".reflect" / "schema"
@@ -193,16 +193,21 @@ def cmd_schema(args, con) -> int:
             raise UsageError(f"{exc}; or pass --out DIR (--out - prints them)") from None
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    for name, doc in docs.items():
-        path = out / name
-        shown = _shown(path)
-        text = _dump(doc)
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            con.print(f"unchanged {shown}")
-            continue
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        con.print(f"wrote {shown}")
+    with writing("--out" if args.out is not None else "", out):
+        out.mkdir(parents=True, exist_ok=True)
+        for name, doc in docs.items():
+            path = out / name
+            shown = _shown(path)
+            text = _dump(doc)
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                con.print(f"unchanged {shown}")
+                continue
+            tmp = path.with_name(f".{name}.tmp")
+            try:
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)   # each schema whole, or not at all
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            con.print(f"wrote {shown}")
     return EXIT_OK

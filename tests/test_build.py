@@ -489,3 +489,25 @@ def test_pdf_weeks_setting_chooses_how_many_weeks_get_a_pdf(tmp_path):
     assert code == 0, err.getvalue()
     pdfs = sorted(p.name for p in (tmp_path / "site" / "weeks").glob("*.pdf"))
     assert pdfs == ["2026-W47.pdf", "2026-W48.pdf"]
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if ".reflect" not in p.parts}
+
+
+@pytest.mark.parametrize("argv", [
+    ["build", "--no-pdf", "--out", "reflect.yaml/x"],
+    ["build", "--no-pdf", "--out", "reflect.yaml/../x/y"],
+    ["report", "-o", "reflect.yaml/x.pdf"],
+    ["report", CURRENT, "-o", "journal/people.yaml/w/x.pdf"],
+])
+def test_an_output_path_under_a_file_is_a_usage_error_and_writes_nothing(tmp_path, argv):
+    # once "internal error: FileExistsError … a bug in reflect" (exit 70)
+    root = copy_example(tmp_path / "p")
+    before = _files(root)
+    code, out, err = run_cli([*argv, "--as-of", AS_OF], cwd=root)
+    given = argv[argv.index("--out" if "--out" in argv else "-o") + 1]
+    parent = "journal/people.yaml" if "people.yaml" in given else "reflect.yaml"
+    assert code == 2 and out == "", err
+    assert err == f"reflect: cannot write {argv[argv.index(given) - 1]} {given}: {parent} is a file, not a folder\n"
+    assert _files(root) == before

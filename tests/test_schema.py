@@ -175,3 +175,12 @@ def test_cli_out_dir_and_stdout(tmp_path):
 def test_cli_without_project_says_how(tmp_path):
     code, _, err = run_cli(["schema"], cwd=tmp_path)
     assert code == 2 and "--out DIR" in err
+
+
+def test_schema_out_under_a_file_is_a_usage_error(tmp_path):
+    # once "internal error: NotADirectoryError … a bug in reflect" (exit 70)
+    make_project(tmp_path, {"reflect.yaml": "owner: Me\n"})
+    code, out, err = run_cli(["schema", "--out", "reflect.yaml/x"], cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert err == "reflect: cannot write --out reflect.yaml/x: reflect.yaml is a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reflect.yaml"]
