@@ -239,7 +239,12 @@ class _ConfigParser:
         return None
 
     def _owner(self, n):
-        return self.scalar(n, "the owner's name")
+        v = self.scalar(n, "the owner's name")
+        if v is not None and not v.strip():   # blank, like a blank journal or week_start: an error
+            self.err(n, "'owner' is blank: write your name as reports should show it, or leave "
+                        "the setting out for the default 'Me'")
+            return None
+        return v
 
     def _journal(self, n):
         v = self._folder(n)

@@ -273,3 +273,9 @@ def test_config_messages_say_what_is_wrong(tmp_path, text, token, says, not_says
 def test_journal_and_output_folders_that_cannot_work_are_one_error(tmp_path, text, token, says):
     # `journal: .` is refused and the default journal/ is read, so its entries do not cascade
     one_config_error(tmp_path, text, token, says)
+
+
+@pytest.mark.parametrize("text, token", [('owner: ""\n', '""'), ("owner: '   '\n", "'   '")])
+def test_a_blank_owner_is_an_error_where_it_is_written(tmp_path, text, token):
+    # once accepted: the dashboard's title became "’s reciprocity dashboard"
+    one_config_error(tmp_path, text, token, "'owner' is blank", "default 'Me'")
