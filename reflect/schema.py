@@ -30,7 +30,7 @@ _ACT_HELP = {
 }
 _FIELD_HELP = {
     "date": "The day it happened (YYYY-MM-DD).",
-    "with": "A person id from people.yaml, or a list of ids.",
+    "with": "A person id from people.yaml, ids separated by commas ('priya, sam'), or a list of ids.",
     "size": "small (default), medium or large: the weight of the favour.",
     "public": "true when others could see it (credit in a meeting, an endorsement).",
     "tags": "Words to group entries by ('private' keeps the note out of shared reports).",
@@ -69,13 +69,28 @@ def _person_id() -> dict:
     return {"type": "string", "pattern": PERSON_ID.pattern}
 
 
+_ID = PERSON_ID.pattern.removeprefix("^").removesuffix("$")
+# `with: priya, sam`: the loader splits a string at its commas, strips each part and skips
+# empty ones ('priya,,sam,' is two people); it needs at least one comma (without one the string
+# is a single id, taken as it is) and at least one id (',' names nobody)
+IDS_PATTERN = rf"^(?=[\s\S]*[a-z0-9])\s*(?:{_ID}\s*)?(?:,\s*(?:{_ID}\s*)?)+$"
+
+
+def _with() -> dict:
+    """What the loader takes for `with`: an id, ids separated by commas, or a list of ids.  An id
+    of digits ('42') is one YAML reads as a number: the loader takes it as written."""
+    one = [_person_id(), {"type": "integer", "minimum": 0}]
+    return {"oneOf": [*one, {"type": "string", "pattern": IDS_PATTERN},
+                      {"type": "array", "items": {"oneOf": one}, "minItems": 1}]}
+
+
 def _field_schema(name: str) -> dict:
     # Plain copies rather than $ref: editors that validate with draft-07 rules ignore
     # the keywords next to a $ref (the description would be lost).
     text = {"type": "string", "minLength": 1, "pattern": "\\S"}   # not blank: the loader refuses "  " too
     kinds = {
         "date": _date(), "due": _date(), "kept": _date(), "dropped": _date(),
-        "with": {"oneOf": [_person_id(), {"type": "array", "items": _person_id(), "minItems": 1}]},
+        "with": _with(),
         "size": {"enum": _values(Size)},
         "public": {"type": "boolean"},
         "planned": {"type": "boolean"},
