@@ -182,7 +182,7 @@ def load_journal(config: Config, use_cache: bool = True,
                 diags.append(Diagnostic(Source(rel, 1, 1), "file",
                                         f"the people file is read only as '{PEOPLE_FILE}': rename {path.name}"))
                 continue
-            kind = "coach" if (folder / "coach") in path.parents else "owner"
+            kind = "coach" if _in_coach_folder(path, folder) else "owner"
             data, why = read_bytes(path)
             if data is None:
                 diags.append(Diagnostic(Source(rel, 1, 1), "file", why))
@@ -289,6 +289,16 @@ def _validate_many(jobs: list[tuple[str, str, bytes]], people: dict,
         return [_validate_one(rel, kind, data, people) for rel, kind, data in jobs]
     finally:
         _POOL_PEOPLE = {}
+
+
+def _in_coach_folder(path: Path, folder: Path) -> bool:
+    """Is `path` below the journal's coach/ folder?  Its name in any case (Coach/, COACH/), as file
+    extensions are (NOTES.MD)."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return False
+    return len(parts) > 1 and parts[0].lower() == "coach"
 
 
 def _rel(path: Path, root: Path) -> str:
