@@ -516,7 +516,8 @@ def test_bad_level_with_suggestion(tmp_path):
               file="journal/people.yaml", people=None)
 
 
-@pytest.mark.parametrize("pid, slug", [("Priya Shah", "priya-shah"), ("priya_s", "priya-s"), ("-priya", "priya")])
+@pytest.mark.parametrize("pid, slug", [("Priya Shah", "priya-shah"), ("priya_s", "priya-s"), ("-priya", "priya"),
+                                       ("józef", "jozef"), ("Zoë Ærø", "zoe-aero")])
 def test_bad_person_id(tmp_path, pid, slug):
     people = f"sam: {{name: Sam Okafor, level: senior}}\n'{pid}': {{name: Priya Shah, level: peer}}\n"
     one_error(tmp_path, people, f"'{pid}'", kind="value", says=("lower-case slug", f"'{slug}'"),
