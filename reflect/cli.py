@@ -154,8 +154,8 @@ def _about(exc: OSError, path: Path) -> bool:
         p = Path(os.path.abspath(os.fsdecode(name)))
         if p == target or target in p.parents or p in target.parents:
             return True
-        if p.parent == target.parent and p.name.startswith("."):   # reflect's temporary files
-            return True
+        if p.parent == target.parent and p.name.startswith(("." + target.name, ".reflect-render-")):
+            return True   # reflect's temporary files beside it (.site.tmp-PID, .x.pdf.PID….tmp)
     return False
 
 
