@@ -180,6 +180,10 @@ def _check_folders(config: Config, nodes: dict, p: "_ConfigParser") -> None:
                   "so choose one of its own, e.g. output: site")
     elif "output" in nodes and (config.root / out).is_file():
         p.err(at, f"'output' ({config.output}) is a file: the site needs a folder, e.g. output: site")
+    elif "output" in nodes and any((config.root / up).is_file() for up in out.parents):
+        up = next(up for up in reversed(out.parents) if (config.root / up).is_file())
+        p.err(at, f"'output' ({config.output}) is inside {up.as_posix()}, which is a file: the site needs "
+                  "a folder, e.g. output: site")
     elif out == Path("."):
         p.err(at, "'output' is the project folder itself: reflect replaces its output folder on every "
                   "build, so it needs a folder of its own, e.g. output: site")

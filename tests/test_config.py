@@ -269,6 +269,7 @@ def test_config_messages_say_what_is_wrong(tmp_path, text, token, says, not_says
     ("output: .git\n", ".git", "is a hidden folder"),
     ("output: templates\n", "templates", "the theme's templates folder"),
     ("output: reflect.yaml\n", "reflect.yaml", "is a file"),
+    ("output: reflect.yaml/site\n", "reflect.yaml/site", "is inside reflect.yaml, which is a file"),
 ])
 def test_journal_and_output_folders_that_cannot_work_are_one_error(tmp_path, text, token, says):
     # `journal: .` is refused and the default journal/ is read, so its entries do not cascade
