@@ -511,3 +511,21 @@ def test_an_output_path_under_a_file_is_a_usage_error_and_writes_nothing(tmp_pat
     assert code == 2 and out == "", err
     assert err == f"reflect: cannot write {argv[argv.index(given) - 1]} {given}: {parent} is a file, not a folder\n"
     assert _files(root) == before
+
+
+def test_only_an_oserror_about_the_output_becomes_a_usage_error(tmp_path):
+    # a failed write to the output (permissions, a full disk) is the user's to fix: "cannot write";
+    # any other OSError stays what it is (an internal error, reported as one)
+    from reflect.cli import writing
+    from reflect.errors import UsageError
+
+    out = tmp_path / "site"
+    with pytest.raises(UsageError, match=r"^cannot write --out .*site: .*a\.html: Permission denied$"):
+        with writing("--out", out):
+            raise PermissionError(13, "Permission denied", str(out / "weeks" / "a.html"))
+    with pytest.raises(UsageError, match=r"^cannot write --out .*site: No space left on device$"):
+        with writing("--out", out):
+            raise OSError(28, "No space left on device", str(tmp_path / ".site.tmp-12"))
+    with pytest.raises(PermissionError):
+        with writing("--out", out):
+            raise PermissionError(13, "Permission denied", str(tmp_path / ".reflect" / "cache"))
