@@ -53,6 +53,8 @@ class _Parser(argparse.ArgumentParser):
                 return f"{message} ({word} goes after a command, e.g. 'reflect {takers[0]} {word}')"
             options = {o for sub in self._commands().values() for o in sub._option_string_actions}
             return message + suggest(word, sorted(o for o in options if o.startswith("--")))
+        if word in command._option_string_actions:   # 'reflect --as-of=… check': given before the command
+            return f"{message} ({word} goes after the command: '{command.prog} {word} …')"
         own = sorted(o for o in command._option_string_actions if o.startswith("--"))
         hint = suggest(word, own)
         if not hint and takers:

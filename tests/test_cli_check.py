@@ -488,6 +488,7 @@ def test_an_option_of_other_commands_is_not_suggested_as_its_own_correction(argv
     (["done", "1", "2"], "done", None),
     (["rules", "--formt", "markdown"], "rules", "'--format'"),
     (["check", "--as-off", AS_OF], "check", "'--as-of'"),
+    ([f"--as-of={AS_OF}", "check"], "check", None),     # an option of check, given before it
 ])
 def test_a_commands_argument_error_points_at_that_commands_help(argv, command, meant):
     code, out, err = run_cli(argv)
@@ -497,3 +498,5 @@ def test_a_commands_argument_error_points_at_that_commands_help(argv, command, m
         assert f"(did you mean {meant}?)" in err
     else:
         assert "did you mean" not in err
+    if argv[0].startswith("--as-of"):
+        assert "(--as-of goes after the command: 'reflect check --as-of …')" in err
