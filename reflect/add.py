@@ -19,14 +19,13 @@ The emitter (`scalar`, `flow_list`, `render_entry`, ...) and the transaction
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Sequence
 
 from reflect.config import RHYTHM_HELP, Config, parse_rhythm
 from reflect.errors import Source, UsageError, suggest
 from reflect.journal_write import AddError, commit, entries_in, facts, person_facts, report, writing
-from reflect.loader import ACT_FIELDS, ACTS, PEOPLE_FILE, PERSON_ID, _rel, suggest_person
+from reflect.loader import ACT_FIELDS, ACTS, PEOPLE_FILE, PERSON_ID, _rel, slug, suggest_person
 from reflect.model import Act, Alignment, Entry, Journal, Level, Outcome, Person, Size
 from reflect.scaffold import MONTHS
 from reflect.source import YMap, YSeq, parse_text
@@ -253,8 +252,7 @@ def _flag(name: str) -> str:
 
 def _person_from_args(args, pid: str, name: str) -> NewPerson:
     if not PERSON_ID.match(pid):
-        slug = re.sub(r"[^a-z0-9]+", "-", pid.lower()).strip("-") or "someone"
-        raise UsageError(f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{slug}'")
+        raise UsageError(f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{slug(pid)}'")
     if not name or not name.strip():
         raise UsageError("a person needs a name: --name 'Priya Nair'")
     if not args.level:

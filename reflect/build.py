@@ -33,7 +33,7 @@ from typing import Any, Callable
 from reflect import __version__
 from reflect.bidi import iso, visual
 from reflect.bidi import text as bidi_text
-from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
+from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, output_path, resolve_project, today, week_arg, writing
 from reflect.console import Console, plural
 from reflect.errors import UsageError
 
@@ -85,7 +85,7 @@ def _is_within(path: Path, folder: Path) -> bool:
 
 def check_output(out: Path, config) -> Path:
     """The resolved output folder, or a UsageError saying why reflect will not write there."""
-    out = Path(out).expanduser().resolve()
+    out = output_path("--out", out).expanduser().resolve()
     root = Path(config.root).resolve()
     journal = Path(config.journal_dir).resolve()
     shown = out
@@ -855,8 +855,9 @@ def cmd_build(args, con: Console) -> int:
     out = check_output(args.out if args.out is not None else project.config.output_dir, project.config)
     progress = _Progress(con)
     try:
-        summary = build_site(project, as_of, out, pdf=not args.no_pdf, progress=progress,
-                             use_cache=not args.no_cache)
+        with writing("--out", out):    # a build that fails leaves the previous site as it was
+            summary = build_site(project, as_of, out, pdf=not args.no_pdf, progress=progress,
+                                 use_cache=not args.no_cache)
     except TemplateProblem as exc:
         progress.clear()
         con.eprint(f"reflect: {exc}")
@@ -925,15 +926,13 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
     week = week_arg(args.week) if args.week else week_of(as_of, cfg.week_start)
     start, _ = week_bounds(week, cfg.week_start)
     not_ahead(week, start, as_of)
+    option = "-o" if args.output is not None else ""
     if args.output is not None:
-        target = Path(args.output)
+        target = output_path(option, args.output)
         if target.is_dir():
             target = target / f"{week}.pdf"
     else:
         folder = check_output(cfg.output_dir, cfg)
-        if not folder.exists():
-            folder.mkdir(parents=True)
-            (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         target = folder / "weeks" / f"{week}.pdf"
     if target.suffix.lower() != ".pdf":
         raise UsageError(f"-o {target}: the report is a PDF, so the file name should end in .pdf")
@@ -955,7 +954,11 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
                 return EXIT_FAIL
             os.replace(fresh, cached)
         data = cached.read_bytes()
-        write_atomic(target, data)
+        with writing(option, target):   # written whole (a temporary file, renamed) or not at all
+            if args.output is None and not folder.exists():
+                folder.mkdir(parents=True)
+                (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            write_atomic(target, data)
         if args.output is None:
             remember_week(cfg, week)    # in the site: every later build keeps it there, up to date
     except TemplateProblem as exc:

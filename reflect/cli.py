@@ -7,6 +7,7 @@ reaches the user unless --debug is given.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -21,6 +22,45 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    def parse_args(self, args=None, namespace=None):
+        # argparse hands a command's unrecognised arguments up to `reflect` itself, which would
+        # complain about them (and point at 'reflect --help'); the command's own parser does here
+        args, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = self._commands().get(getattr(args, "command", None) or "")
+            (command or self).error(self._unrecognized(extras, command))
+        return args
+
+    def _commands(self) -> dict[str, argparse.ArgumentParser]:
+        """{name: parser} of the sub-commands ({} for a parser without any)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return dict(action.choices)
+        return {}
+
+    def _unrecognized(self, extras: list[str], command: argparse.ArgumentParser | None) -> str:
+        """'unrecognized arguments: …' with a hint about the first option among them: a near
+        spelling of an option `command` takes, or which commands take it if `command` does not."""
+        from reflect.errors import suggest
+
+        message = f"unrecognized arguments: {' '.join(extras)}"
+        word = next((x.split("=", 1)[0] for x in extras if x.startswith("-") and x != "-"), None)
+        if word is None:
+            return message
+        takers = sorted(name for name, sub in self._commands().items() if word in sub._option_string_actions)
+        if command is None:      # before any command: the options are the commands'
+            if takers:
+                return f"{message} ({word} goes after a command, e.g. 'reflect {takers[0]} {word}')"
+            options = {o for sub in self._commands().values() for o in sub._option_string_actions}
+            return message + suggest(word, sorted(o for o in options if o.startswith("--")))
+        if word in command._option_string_actions:   # 'reflect --as-of=… check': given before the command
+            return f"{message} ({word} goes after the command: '{command.prog} {word} …')"
+        own = sorted(o for o in command._option_string_actions if o.startswith("--"))
+        hint = suggest(word, own)
+        if not hint and takers:
+            hint = f" ('{command.prog}' does not take {word}; {_listed(takers)} do)"
+        return message + hint
+
     def error(self, message: str):  # exit status 2 with a short hint, like every other usage error
         import re
 
@@ -30,17 +70,12 @@ class _Parser(argparse.ArgumentParser):
 
         if m:
             message += suggest(m.group(1), re.findall(r"'([^']*)'", m.group(2)))
-        m = re.match(r"unrecognized arguments: (--?[\w-]+)", message)
-        if m:   # '--as-off': the options of this command and of its subcommands
-            options = set(self._option_string_actions)
-            for action in self._actions:
-                for sub in getattr(action, "choices", None) or {}:
-                    if isinstance(action.choices, dict) and isinstance(action.choices[sub], argparse.ArgumentParser):
-                        options |= set(action.choices[sub]._option_string_actions)
-            message += suggest(m.group(1), sorted(o for o in options if o.startswith("--")))
         raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
 
 
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _date(text: str) -> dt.date:
@@ -56,6 +91,74 @@ def _date(text: str) -> dt.date:
     if not DATE_MIN <= d <= DATE_MAX:
         raise argparse.ArgumentTypeError(f"{d.isoformat()}: choose a date between {DATE_MIN.year} and {DATE_MAX.year}")
     return d
+
+
+def _port(text: str) -> int:
+    """A command-line TCP port: 0 (any free port) to 65535."""
+    try:
+        port = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port}: a port is a number from 0 to 65535 (0: any free port)")
+    return port
+
+
+def output_path(option: str, path: Path) -> Path:
+    """`path`, where the user asked reflect to write (`option` names the argument: '-o', '--out';
+    '' for a positional one), if it could be made; else a UsageError saying why.  Commands call
+    it before any work, so such a mistake writes nothing at all."""
+    path = Path(path)
+    for parent in path.expanduser().parents:   # the nearest part that exists must be a folder
+        if parent.is_dir():
+            break
+        if parent.exists() or parent.is_symlink():
+            what = "a file, not a folder" if parent.is_file() else "not a folder"
+            raise UsageError(f"cannot write {_named(option, path)}: {parent} is {what}")
+    return path
+
+
+@contextlib.contextmanager
+def writing(option: str, path: Path):
+    """The one place an OSError on a user-given output path becomes a usage error.
+
+    Checks `path` first (`output_path`); then an OSError raised inside the block about `path`,
+    something in it, a folder on the way to it, or a temporary file beside it (`.NAME…`) is
+    reported as "cannot write PATH: <the system's reason>" (exit status 2).  Other OSErrors
+    are not the user's output and stay what they are.  The block must leave nothing
+    half-written when it fails (reflect writes through temporary files and renames)."""
+    path = output_path(option, path)
+    try:
+        yield path
+    except OSError as exc:
+        if not _about(exc, path):
+            raise
+        reason = exc.strerror or str(exc)
+        names = [Path(os.fsdecode(n)) for n in (exc.filename2, exc.filename) if n is not None]
+        culprit = next((n for n in names if not n.name.startswith(".")), None)  # not a temporary file
+        if isinstance(exc, (FileExistsError, NotADirectoryError)) and culprit is not None and culprit.is_file():
+            reason = f"{culprit} is a file, not a folder"
+        elif culprit is not None and os.path.abspath(culprit) != os.path.abspath(path):
+            reason = f"{culprit}: {reason}"
+        raise UsageError(f"cannot write {_named(option, path)}: {reason}") from None
+
+
+def _named(option: str, path: Path) -> str:
+    return f"{option} {path}" if option else str(path)
+
+
+def _about(exc: OSError, path: Path) -> bool:
+    """Is `exc` about `path`: the path, inside it, a folder above it, or a temporary file next to it?"""
+    target = Path(os.path.abspath(path.expanduser()))
+    for name in (exc.filename, exc.filename2):
+        if name is None:
+            continue
+        p = Path(os.path.abspath(os.fsdecode(name)))
+        if p == target or target in p.parents or p in target.parents:
+            return True
+        if p.parent == target.parent and p.name.startswith(("." + target.name, ".reflect-render-")):
+            return True   # reflect's temporary files beside it (.site.tmp-PID, .x.pdf.PID….tmp)
+    return False
 
 
 def not_ahead(week: str, start: dt.date, as_of: dt.date) -> None:
@@ -159,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("week", nargs="?", metavar="WEEK")
 
     s = sub.add_parser("serve", parents=[common], help="preview the site on 127.0.0.1, rebuilding on change")
-    s.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    s.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any free port)")
     s.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     s.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host (your journal becomes readable from the network)")

@@ -190,6 +190,10 @@ def _check_folders(config: Config, nodes: dict, p: "_ConfigParser") -> None:
                   "so choose one of its own, e.g. output: site")
     elif "output" in nodes and (config.root / out).is_file():
         p.err(at, f"'output' ({config.output}) is a file: the site needs a folder, e.g. output: site")
+    elif "output" in nodes and any((config.root / up).is_file() for up in out.parents):
+        up = next(up for up in reversed(out.parents) if (config.root / up).is_file())
+        p.err(at, f"'output' ({config.output}) is inside {up.as_posix()}, which is a file: the site needs "
+                  "a folder, e.g. output: site")
     elif out == Path("."):
         p.err(at, "'output' is the project folder itself: reflect replaces its output folder on every "
                   "build, so it needs a folder of its own, e.g. output: site")
@@ -250,7 +254,12 @@ class _ConfigParser:
         return None
 
     def _owner(self, n):
-        return self.scalar(n, "the owner's name")
+        v = self.scalar(n, "the owner's name")
+        if v is not None and not v.strip():   # blank, like a blank journal or week_start: an error
+            self.err(n, "'owner' is blank: write your name as reports should show it, or leave "
+                        "the setting out for the default 'Me'")
+            return None
+        return v
 
     def _journal(self, n):
         v = self._folder(n)

@@ -182,7 +182,7 @@ def load_journal(config: Config, use_cache: bool = True,
                 diags.append(Diagnostic(Source(rel, 1, 1), "file",
                                         f"the people file is read only as '{PEOPLE_FILE}': rename {path.name}"))
                 continue
-            kind = "coach" if (folder / "coach") in path.parents else "owner"
+            kind = "coach" if _in_coach_folder(path, folder) else "owner"
             data, why = read_bytes(path)
             if data is None:
                 diags.append(Diagnostic(Source(rel, 1, 1), "file", why))
@@ -291,6 +291,16 @@ def _validate_many(jobs: list[tuple[str, str, bytes]], people: dict,
         _POOL_PEOPLE = {}
 
 
+def _in_coach_folder(path: Path, folder: Path) -> bool:
+    """Is `path` below the journal's coach/ folder?  Its name in any case (Coach/, COACH/), as file
+    extensions are (NOTES.MD)."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return False
+    return len(parts) > 1 and parts[0].lower() == "coach"
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -329,10 +339,10 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
             continue
         seen.add(pid)
         if not PERSON_ID.match(pid):
-            c.err(key, "value", f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{_slug(pid)}'")
+            c.err(key, "value", f"person id '{pid}' must be a lower-case slug (a-z, 0-9, -), e.g. '{slug(pid)}'")
             # entries that use the slug, or a word of it ('priya' for 'Priya Nair'), wait for the fix
             # instead of each being an "unknown person": one mistake, one error
-            for known in (_slug(pid), *_slug(pid).split("-")):
+            for known in (slug(pid), *slug(pid).split("-")):
                 if PERSON_ID.match(known):
                     people.setdefault(known, None)
             continue
@@ -380,8 +390,20 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
     return people
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "someone"
+# Latin letters that Unicode does not decompose into a base letter and a mark
+_UNDECOMPOSED = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                               "þ": "th", "ı": "i", "ŧ": "t", "ħ": "h"})
+
+
+def slug(text: str) -> str:
+    """The person id to suggest for `text`: lower case, accents folded ('József' -> 'jozef'),
+    every other run of characters outside a-z and 0-9 one '-'."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_UNDECOMPOSED))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "someone"
+
 
 
 def _load_file(rel, parsed: ParsedFile, people, kind, entries, reflections, coach, diags) -> None:

@@ -14,8 +14,9 @@ number they show was computed in `report` (and the charts in `charts`).
   anchors, images shown as links (a remote image in a shared report is a
   tracking pixel; a local one is a file read), headings demoted to bold
   paragraphs so the page's heading order stays intact.
-- A template error (syntax, undefined variable, a failing filter) becomes a
-  `TemplateProblem` naming the template file and line, never a traceback.
+- A template error (syntax, undefined variable, a failing filter, a missing include, a
+  template that extends or includes itself) becomes a `TemplateProblem` naming the
+  template file and line, never a traceback.
 """
 from __future__ import annotations
 
@@ -299,10 +300,47 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     """The innermost traceback frame that belongs to a template: (file, line)."""
     found = None
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        fname = frame.f_code.co_filename
-        if fname.endswith((".html", ".htm", ".xml", ".css", ".svg", ".txt", ".j2")) or frame.f_globals.get("__jinja_template__"):
-            found = (fname, lineno)
+        if _is_template(frame):
+            found = (frame.f_code.co_filename, lineno)
     return found
+
+
+def _is_template(frame) -> bool:
+    fname = frame.f_code.co_filename
+    return fname.endswith((".html", ".htm", ".xml", ".css", ".svg", ".txt", ".j2")) \
+        or bool(frame.f_globals.get("__jinja_template__"))
+
+
+def _template_loop(exc: BaseException, root: Path | None) -> str | None:
+    """For a RecursionError in templates: "FILE:LINE: template loop: a → b → a → …", FILE:LINE being
+    the extends or include that enters a template a second time; None when none is entered twice."""
+    frames = [(f.f_code.co_filename, f.f_code.co_name, line)
+              for f, line in traceback.walk_tb(exc.__traceback__) if _is_template(f)]
+    # a template entered (by the page, an extends or an include): its root function, which
+    # Jinja's rewritten tracebacks call "top-level template code"
+    starts = [i for i, (_, func, _) in enumerate(frames) if func in ("root", "top-level template code")]
+    chain = [frames[i][0] for i in starts]
+    for k, fname in enumerate(chain):
+        if fname in chain[:k] and starts[k] > 0:
+            j = chain.index(fname)
+            file, _, line = frames[starts[k] - 1]   # the call that enters it again
+            names = " → ".join(_shown_template(f, root) for f in chain[j:k + 1])
+            hint = ""
+            if k == j + 1 and _shown_template(fname, root).startswith("templates/"):
+                hint = (f"; to build on the default {Path(fname).name}, extend "
+                        f"\"builtin/{Path(fname).name}\"")
+            return (f"{_describe(file, root)}:{line}: template loop: {names} → … (a template that "
+                    f"extends or includes itself, directly or through others, never ends){hint}")
+    return None
+
+
+def _shown_template(path: str, root: Path | None) -> str:
+    """A template file as a person calls it: templates/week.html (the project's), builtin/week.html."""
+    p = Path(path)
+    try:
+        return "builtin/" + p.resolve().relative_to(theme_dir().resolve()).as_posix()
+    except (ValueError, OSError):
+        return _describe(path, root)
 
 
 def _describe(path: str, base: Path | None) -> str:
@@ -323,12 +361,22 @@ def render_page(env: Environment, name: str, context: Mapping[str, Any], root: P
         where = _describe(exc.filename or exc.name or name, root)
         raise TemplateProblem(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
     except TemplateNotFound as exc:
-        raise TemplateProblem(f"template '{exc.name}' not found (needed by {name}); look for a typo in an "
+        frame = _template_frame(exc)   # the include or extends that names it, if a template does
+        where = f"{_describe(frame[0], root)}:{frame[1]}: " if frame else ""
+        needed = "" if frame else f" (needed by {name})"
+        raise TemplateProblem(f"{where}template '{exc.name}' not found{needed}; look for a typo in an "
                               f"include or extends, or a missing file in templates/") from None
     except Exception as exc:  # noqa: BLE001 - a template can raise anything ({{ 1/0 }}): blame the right file
         if interrupted(exc):   # a Ctrl-C, not the template's fault
             raise KeyboardInterrupt from None
+        if isinstance(exc, RecursionError):
+            loop = _template_loop(exc, root)
+            if loop:
+                raise TemplateProblem(loop) from None
         frame = _template_frame(exc)
+        if isinstance(exc, RecursionError) and frame:   # a macro that calls itself without end, say
+            raise TemplateProblem(f"{_describe(frame[0], root)}:{frame[1]}: template error: the template "
+                                  f"calls itself without end (it recursed too deep)") from None
         kind = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
         msg = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
         if frame:

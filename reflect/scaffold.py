@@ -210,13 +210,46 @@ def _ask_owner(con) -> str:
     return "Me"
 
 
+def _create(root: Path, files: list[tuple[str, str]], con) -> int:
+    """Create each (relative path, text) under `root` that is not there yet; how many were."""
+    created = 0
+    for rel, text in files:
+        path = root / rel
+        if path.exists():
+            note = ""
+            if rel == ".gitignore":
+                have = {x.strip().strip("/") for x in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+                missing = [p for p in ("site/", "shared/", ".reflect/") if p.strip("/") not in have]
+                if missing:
+                    listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+                    note = f" (consider adding {listed})"
+            con.print(f"  exists, kept  {rel}{note}")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fh = open(path, "x", encoding="utf-8", newline="\n")  # 'x': never overwrite, even in a race
+        except FileExistsError:
+            con.print(f"  exists, kept  {rel}")
+            continue
+        try:
+            with fh:
+                fh.write(text)
+        except BaseException:
+            path.unlink(missing_ok=True)    # no half-written file
+            raise
+        created += 1
+        con.print(f"  created       {rel}")
+    return created
+
+
 def cmd_init(args, con) -> int:
-    from reflect.cli import EXIT_OK, today
+    from reflect.cli import EXIT_OK, today, writing
 
     root: Path = args.dir
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} exists and is not a folder")
-    root.mkdir(parents=True, exist_ok=True)
+    with writing("", root):     # checked first: a folder on the way that is a file writes nothing
+        root.mkdir(parents=True, exist_ok=True)
     shown = root.as_posix()
     jname = _journal_folder(root)
     jdir = root / jname
@@ -233,29 +266,8 @@ def cmd_init(args, con) -> int:
     files.append((f"{jname}/reflections/.gitkeep", REFLECTIONS_KEEP))
     files.append((".gitignore", GITIGNORE))
 
-    created = 0
-    for rel, text in files:
-        path = root / rel
-        if path.exists():
-            note = ""
-            if rel == ".gitignore":
-                have = {x.strip().strip("/") for x in path.read_text(encoding="utf-8", errors="replace").splitlines()}
-                missing = [p for p in ("site/", "shared/", ".reflect/") if p.strip("/") not in have]
-                if missing:
-                    listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-                    note = f" (consider adding {listed})"
-            con.print(f"  exists, kept  {rel}{note}")
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(path, "x", encoding="utf-8", newline="\n") as fh:  # 'x': never overwrite, even in a race
-                fh.write(text)
-        except FileExistsError:
-            con.print(f"  exists, kept  {rel}")
-            continue
-        created += 1
-        con.print(f"  created       {rel}")
-
+    with writing("", root):
+        created = _create(root, files, con)
     if args.no_git:
         pass
     else:

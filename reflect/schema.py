@@ -30,7 +30,7 @@ _ACT_HELP = {
 }
 _FIELD_HELP = {
     "date": "The day it happened (YYYY-MM-DD).",
-    "with": "A person id from people.yaml, or a list of ids.",
+    "with": "A person id from people.yaml, ids separated by commas ('priya, sam'), or a list of ids.",
     "size": "small (default), medium or large: the weight of the favour.",
     "public": "true when others could see it (credit in a meeting, an endorsement).",
     "tags": "Words to group entries by ('private' keeps the note out of shared reports).",
@@ -69,13 +69,28 @@ def _person_id() -> dict:
     return {"type": "string", "pattern": PERSON_ID.pattern}
 
 
+_ID = PERSON_ID.pattern.removeprefix("^").removesuffix("$")
+# `with: priya, sam`: the loader splits a string at its commas, strips each part and skips
+# empty ones ('priya,,sam,' is two people); it needs at least one comma (without one the string
+# is a single id, taken as it is) and at least one id (',' names nobody)
+IDS_PATTERN = rf"^(?=[\s\S]*[a-z0-9])\s*(?:{_ID}\s*)?(?:,\s*(?:{_ID}\s*)?)+$"
+
+
+def _with() -> dict:
+    """What the loader takes for `with`: an id, ids separated by commas, or a list of ids.  An id
+    of digits ('42') is one YAML reads as a number: the loader takes it as written."""
+    one = [_person_id(), {"type": "integer", "minimum": 0}]
+    return {"oneOf": [*one, {"type": "string", "pattern": IDS_PATTERN},
+                      {"type": "array", "items": {"oneOf": one}, "minItems": 1}]}
+
+
 def _field_schema(name: str) -> dict:
     # Plain copies rather than $ref: editors that validate with draft-07 rules ignore
     # the keywords next to a $ref (the description would be lost).
     text = {"type": "string", "minLength": 1, "pattern": "\\S"}   # not blank: the loader refuses "  " too
     kinds = {
         "date": _date(), "due": _date(), "kept": _date(), "dropped": _date(),
-        "with": {"oneOf": [_person_id(), {"type": "array", "items": _person_id(), "minItems": 1}]},
+        "with": _with(),
         "size": {"enum": _values(Size)},
         "public": {"type": "boolean"},
         "planned": {"type": "boolean"},
@@ -178,14 +193,14 @@ def _shown(path: Path) -> str:
 
 
 def cmd_schema(args, con) -> int:
-    from reflect.cli import EXIT_OK, resolve_project
+    from reflect.cli import EXIT_OK, output_path, resolve_project, writing
 
     docs = schemas()
     if args.out is not None and str(args.out) == "-":
         con.print(_dump(docs).rstrip("\n"))
         return EXIT_OK
     if args.out is not None:
-        out = args.out
+        out = output_path("--out", args.out)
     else:
         try:
             out = resolve_project(args) / ".reflect" / "schema"
@@ -193,16 +208,21 @@ def cmd_schema(args, con) -> int:
             raise UsageError(f"{exc}; or pass --out DIR (--out - prints them)") from None
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: not a folder")
-    out.mkdir(parents=True, exist_ok=True)
-    for name, doc in docs.items():
-        path = out / name
-        shown = _shown(path)
-        text = _dump(doc)
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            con.print(f"unchanged {shown}")
-            continue
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        con.print(f"wrote {shown}")
+    with writing("--out" if args.out is not None else "", out):
+        out.mkdir(parents=True, exist_ok=True)
+        for name, doc in docs.items():
+            path = out / name
+            shown = _shown(path)
+            text = _dump(doc)
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                con.print(f"unchanged {shown}")
+                continue
+            tmp = path.with_name(f".{name}.tmp")
+            try:
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)   # each schema whole, or not at all
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            con.print(f"wrote {shown}")
     return EXIT_OK

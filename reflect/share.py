@@ -23,7 +23,7 @@ import html as htmllib
 import re
 from pathlib import Path
 
-from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
+from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, output_path, resolve_project, today, week_arg, writing
 from reflect.config import SECTIONS, ShareProfile
 from reflect.console import Console, plural
 from reflect.errors import UsageError, suggest
@@ -242,6 +242,8 @@ def cmd_share(args, con: Console) -> int:
     from reflect.build import early_pdf_pool
 
     root = resolve_project(args)
+    if args.output is not None:
+        output_path("-o", args.output)   # before any work: a mistake there writes nothing
     if args.html:
         return _share(args, con, root, None)
     with early_pdf_pool(root) as (pool, scratch):   # WeasyPrint loads while the journal is read and scrubbed
@@ -370,7 +372,6 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     out = Path(out)
     if out.suffix.lower() != suffix:
         raise UsageError(f"-o {out}: a {'HTML' if args.html else 'PDF'} share needs a {suffix} file name")
-    out.parent.mkdir(parents=True, exist_ok=True)
     if args.html:
         css = site.stylesheet.read_text("utf-8")
         doc = re.sub(r'<link rel="stylesheet"[^>]*>', lambda m: "<style>\n" + css + "\n</style>", doc, count=1)
@@ -378,7 +379,8 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
     else:
         # rendered in a private folder next to the output (removed after the worker stops);
         # read back only if WeasyPrint reported nothing
-        fresh = scratch(out.parent) / "share.pdf"
+        with writing("-o" if args.output else "", out):
+            fresh = scratch(out.parent) / "share.pdf"
         try:
             (result,) = pool.render([(print_html(doc), fresh)])
         except PdfUnavailable as exc:
@@ -391,10 +393,16 @@ def _share(args, con: Console, root: Path, pool, scratch=None) -> int:
                        + "; ".join(problems or ["no PDF was written"]))
             return EXIT_FAIL
         data = fresh.read_bytes()
-    write_atomic(out, data)
     lines = manifest.lines()
-    write_atomic(out.with_name(out.name + ".manifest.txt"),
-                 ("\n".join(["What this share contains (counts only):"] + [f"- {l}" for l in lines]) + "\n").encode())
+    with writing("-o" if args.output else "", out):   # the share and its manifest, or neither
+        write_atomic(out, data)
+        try:
+            write_atomic(out.with_name(out.name + ".manifest.txt"),
+                         ("\n".join(["What this share contains (counts only):"] + [f"- {l}" for l in lines])
+                          + "\n").encode())
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
     con.print(f"wrote {out}")
     for l in lines:
         con.print(f"  {l}")

@@ -152,6 +152,8 @@ def test_date_defaults_to_as_of_and_new_year_folder(project):
     (["add", "gave", "priya", "x", "--name", "P"], "--name is for 'reflect add person'"),
     (["add", "person", "jo", "--name", "Jo", "--level", "peer", "--size", "large"], "--size does not apply"),
     (["add", "person", "Jo", "--name", "Jo", "--level", "peer"], "lower-case slug"),
+    (["add", "person", "józef", "--name", "Józef", "--level", "peer"], "e.g. 'jozef'"),   # once 'j-zef'
+    (["add", "gave", "Łucja Żak", "x", "--new-person", "Łucja Żak", "--level", "peer"], "e.g. 'lucja-zak'"),
     (["add", "person", "jo", "--name", "Jo"], "needs a level"),
     (["add", "person", "priya", "--name", "P", "--level", "peer"], "already in journal/people.yaml:2"),
     (["add", "person", "jo", "--name", "Jo", "--level", "peer", "--rhythm", "often"], "is not a rhythm"),

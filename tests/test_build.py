@@ -529,3 +529,43 @@ def test_a_person_page_with_fading_says_why_the_months_add_up_to_more(tmp_path: 
     assert build(project, None, "--no-pdf")[0] == 0
     page = (project / "site/people/marta.html").read_text("utf-8")
     assert "(each act at its full weight: the balance above counts an act half after 30 days" in page
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if ".reflect" not in p.parts}
+
+
+@pytest.mark.parametrize("argv", [
+    ["build", "--no-pdf", "--out", "reflect.yaml/x"],
+    ["build", "--no-pdf", "--out", "reflect.yaml/../x/y"],
+    ["report", "-o", "reflect.yaml/x.pdf"],
+    ["report", CURRENT, "-o", "journal/people.yaml/w/x.pdf"],
+])
+def test_an_output_path_under_a_file_is_a_usage_error_and_writes_nothing(tmp_path, argv):
+    # once "internal error: FileExistsError … a bug in reflect" (exit 70)
+    root = copy_example(tmp_path / "p")
+    before = _files(root)
+    code, out, err = run_cli([*argv, "--as-of", AS_OF], cwd=root)
+    given = argv[argv.index("--out" if "--out" in argv else "-o") + 1]
+    parent = "journal/people.yaml" if "people.yaml" in given else "reflect.yaml"
+    assert code == 2 and out == "", err
+    assert err == f"reflect: cannot write {argv[argv.index(given) - 1]} {given}: {parent} is a file, not a folder\n"
+    assert _files(root) == before
+
+
+def test_only_an_oserror_about_the_output_becomes_a_usage_error(tmp_path):
+    # a failed write to the output (permissions, a full disk) is the user's to fix: "cannot write";
+    # any other OSError stays what it is (an internal error, reported as one)
+    from reflect.cli import writing
+    from reflect.errors import UsageError
+
+    out = tmp_path / "site"
+    with pytest.raises(UsageError, match=r"^cannot write --out .*site: .*a\.html: Permission denied$"):
+        with writing("--out", out):
+            raise PermissionError(13, "Permission denied", str(out / "weeks" / "a.html"))
+    with pytest.raises(UsageError, match=r"^cannot write --out .*site: No space left on device$"):
+        with writing("--out", out):
+            raise OSError(28, "No space left on device", str(tmp_path / ".site.tmp-12"))
+    with pytest.raises(PermissionError):
+        with writing("--out", out):
+            raise PermissionError(13, "Permission denied", str(tmp_path / ".reflect" / "cache"))

@@ -499,3 +499,33 @@ def test_a_finding_about_more_than_five_people_says_how_many_more(example):
     for f in many:
         head = next(line for line in out.splitlines() if re.match(rf"\s+\S {f['code']} {f['rule']}\s", line))
         assert head.endswith(f" and {len(f['people']) - 5} more"), head
+
+
+@pytest.mark.parametrize("argv, option", [(["explain", "R101", "--as-of", AS_OF], "--as-of"),
+                                          (["rules", "--project", "D"], "--project")])
+def test_an_option_of_other_commands_is_not_suggested_as_its_own_correction(argv, option):
+    # 'reflect explain R101 --as-of …' once answered "(did you mean '--as-of'?)": the very option
+    # given, which explain does not take; it says so, and which commands do take it
+    code, out, err = run_cli(argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "did you mean" not in err, err
+    assert f"'reflect {argv[0]}' does not take {option}" in err and "check" in err
+    assert f"run 'reflect {argv[0]} --help' for the options" in err
+
+
+@pytest.mark.parametrize("argv, command, meant", [
+    (["done", "1", "2"], "done", None),
+    (["rules", "--formt", "markdown"], "rules", "'--format'"),
+    (["check", "--as-off", AS_OF], "check", "'--as-of'"),
+    ([f"--as-of={AS_OF}", "check"], "check", None),     # an option of check, given before it
+])
+def test_a_commands_argument_error_points_at_that_commands_help(argv, command, meant):
+    code, out, err = run_cli(argv)
+    assert code == 2 and out == ""
+    assert f"run 'reflect {command} --help' for the options" in err, err
+    if meant:
+        assert f"(did you mean {meant}?)" in err
+    else:
+        assert "did you mean" not in err
+    if argv[0].startswith("--as-of"):
+        assert "(--as-of goes after the command: 'reflect check --as-of …')" in err

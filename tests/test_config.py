@@ -269,6 +269,7 @@ def test_config_messages_say_what_is_wrong(tmp_path, text, token, says, not_says
     ("output: .git\n", ".git", "is a hidden folder"),
     ("output: templates\n", "templates", "the theme's templates folder"),
     ("output: reflect.yaml\n", "reflect.yaml", "is a file"),
+    ("output: reflect.yaml/site\n", "reflect.yaml/site", "is inside reflect.yaml, which is a file"),
 ])
 def test_journal_and_output_folders_that_cannot_work_are_one_error(tmp_path, text, token, says):
     # `journal: .` is refused and the default journal/ is read, so its entries do not cascade
@@ -295,3 +296,9 @@ def test_a_one_way_ratio_inside_the_balanced_range_is_an_error(tmp_path):
     ok = make_project(tmp_path / "c", {"reflect.yaml": "rules:\n  R101: {ratio: 1.5}\n  R104: off\n",
                                        "journal/people.yaml": PEOPLE, "journal/a.yaml": ENTRY})
     assert check_json(ok)[0] == 0                      # balanced-exchange off: nothing to contradict
+
+
+@pytest.mark.parametrize("text, token", [('owner: ""\n', '""'), ("owner: '   '\n", "'   '")])
+def test_a_blank_owner_is_an_error_where_it_is_written(tmp_path, text, token):
+    # once accepted: the dashboard's title became "’s reciprocity dashboard"
+    one_config_error(tmp_path, text, token, "'owner' is blank", "default 'Me'")

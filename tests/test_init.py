@@ -192,3 +192,12 @@ def test_gitignore_keeps_shares_out_of_git(tmp_path):
         (root / "shared" / "coach-2026-W48.pdf").write_bytes(b"%PDF-")
         ignored = subprocess.run(["git", "check-ignore", "-q", "shared/coach-2026-W48.pdf"], cwd=root)
         assert ignored.returncode == 0
+
+
+def test_init_in_a_folder_under_a_file_is_a_usage_error(tmp_path):
+    # once "internal error: NotADirectoryError … a bug in reflect" (exit 70)
+    make_project(tmp_path, {"journal/people.yaml": "{}\n"})
+    code, out, err = run_cli(["init", "journal/people.yaml/x", "--owner", "X", "--no-git"], cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert err == "reflect: cannot write journal/people.yaml/x: journal/people.yaml is a file, not a folder\n"
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")] == ["journal", "journal/people.yaml"]

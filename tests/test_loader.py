@@ -516,7 +516,8 @@ def test_bad_level_with_suggestion(tmp_path):
               file="journal/people.yaml", people=None)
 
 
-@pytest.mark.parametrize("pid, slug", [("Priya Shah", "priya-shah"), ("priya_s", "priya-s"), ("-priya", "priya")])
+@pytest.mark.parametrize("pid, slug", [("Priya Shah", "priya-shah"), ("priya_s", "priya-s"), ("-priya", "priya"),
+                                       ("józef", "jozef"), ("Zoë Ærø", "zoe-aero")])
 def test_bad_person_id(tmp_path, pid, slug):
     people = f"sam: {{name: Sam Okafor, level: senior}}\n'{pid}': {{name: Priya Shah, level: peer}}\n"
     one_error(tmp_path, people, f"'{pid}'", kind="value", says=("lower-case slug", f"'{slug}'"),
@@ -801,6 +802,32 @@ def test_reflections_and_coach_notes(tmp_path):
     assert [(r.week, r.text, r.kind) for r in project.journal.reflections] == [
         ("2026-W48", "I asked more this week.", "owner")]
     assert [(r.week, r.text, r.kind) for r in project.journal.coach_notes] == [("2026-W48", "Good progress.", "coach")]
+
+
+@pytest.mark.parametrize("folder", ["Coach", "COACH"])
+def test_the_coach_folder_is_named_in_any_case(tmp_path, folder):
+    # once journal/Coach/2026-W48.md was read as "a second reflection for 2026-W48"
+    root = make_project(tmp_path, {
+        "journal/people.yaml": PEOPLE,
+        "journal/reflections/2026-W48.md": "---\nweek: 2026-W48\n---\nI asked more this week.\n",
+        f"journal/{folder}/2026-W48.md": "---\nweek: 2026-W48\n---\nGood progress.\n",
+    })
+    code, doc, _ = check_json(root)
+    assert code == 0 and doc["errors"] == [], doc["errors"]
+    project = load_project(root, use_cache=False)
+    assert [(r.text, r.kind) for r in project.journal.coach_notes] == [("Good progress.", "coach")]
+    assert [r.text for r in project.journal.reflections] == ["I asked more this week."]
+
+
+def test_only_the_journals_own_coach_folder_holds_coach_notes(tmp_path):
+    # a folder named coach deeper down (journal/2026/coach/) is not the coach's
+    root = make_project(tmp_path, {
+        "journal/people.yaml": PEOPLE,
+        "journal/2026/Coach/2026-W48.md": "---\nweek: 2026-W48\n---\nMine after all.\n",
+    })
+    project = load_project(root, use_cache=False)
+    assert not project.diagnostics
+    assert [r.kind for r in project.journal.reflections] == ["owner"] and not project.journal.coach_notes
 
 
 def test_hidden_and_foreign_files_are_skipped(tmp_path):

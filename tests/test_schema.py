@@ -175,3 +175,52 @@ def test_cli_out_dir_and_stdout(tmp_path):
 def test_cli_without_project_says_how(tmp_path):
     code, _, err = run_cli(["schema"], cwd=tmp_path)
     assert code == 2 and "--out DIR" in err
+
+
+def test_schema_out_under_a_file_is_a_usage_error(tmp_path):
+    # once "internal error: NotADirectoryError … a bug in reflect" (exit 70)
+    make_project(tmp_path, {"reflect.yaml": "owner: Me\n"})
+    code, out, err = run_cli(["schema", "--out", "reflect.yaml/x"], cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert err == "reflect: cannot write --out reflect.yaml/x: reflect.yaml is a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reflect.yaml"]
+
+
+WITH_PEOPLE = GOOD_PEOPLE + "42: {name: Forty Two, level: peer}\n"
+
+
+@pytest.mark.parametrize("with_, loader_takes_it", [
+    ('"priya, sam"', True),          # docs/journal.md: ids separated by commas
+    ("priya, sam", False),           # in a flow mapping the comma ends the value: 'sam' is a key
+    ('"priya,,sam,"', True),         # empty parts are skipped
+    ('", priya"', True),
+    ('"priya,\\tsam"', True),
+    ("[priya, sam]", True),
+    ("priya", True),
+    ("42", True),                    # an id of digits, which YAML reads as a number
+    ("[42, priya]", True),
+    ('""', False),
+    ('"   "', False),
+    ('","', False),
+    ('" , "', False),
+    ("[]", False),
+    ("~", False),
+    ('"Priya, sam"', False),
+    ('"priya sam, x"', False),
+    ('["priya, sam"]', False),       # a list's items are single ids
+    ('" priya "', False),            # without a comma the string is one id, as written
+])
+def test_schema_and_loader_agree_on_every_form_of_with(tmp_path, with_, loader_takes_it):
+    # once the schema refused `with: "priya, sam"`, which the docs show and check accepts
+    text = f"- {{date: 2026-11-02, with: {with_}, gave: x}}\n"
+    root = make_project(tmp_path, {"journal/people.yaml": WITH_PEOPLE, "journal/x.yaml": text})
+    _, diags = load_journal(Config(root=root), use_cache=False)
+    assert (not diags) == loader_takes_it, diags
+    data = yaml_data(text)
+    for v in (JOURNAL, JOURNAL_07):
+        assert (errors(v, data) == []) == loader_takes_it, (with_, errors(v, data))
+
+
+def test_with_in_a_block_mapping_may_list_ids_with_commas():
+    text = "- date: 2026-11-02\n  with: priya, sam\n  gave: x\n"
+    assert errors(JOURNAL, yaml_data(text)) == [] and errors(JOURNAL_07, yaml_data(text)) == []

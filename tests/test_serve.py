@@ -280,3 +280,15 @@ def test_a_port_in_use_says_how_to_choose_another(tmp_path):
                            capture_output=True, text=True, timeout=30)
     assert p.returncode == 2, p.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in p.stderr and "--port 0" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "80000", "-5", "65536"])
+def test_a_port_out_of_range_is_a_usage_error(tmp_path, port):
+    # once "internal error: OverflowError … a bug in reflect" (exit 70), from bind()
+    from conftest import run_cli
+
+    shutil.copytree(REPO / "journal", tmp_path / "journal")
+    code, out, err = run_cli(["serve", "--project", tmp_path, f"--port={port}"])
+    assert code == 2 and out == "", err
+    assert err.startswith("reflect: argument --port: ") and "0 to 65535" in err
+    assert "internal error" not in err and "Traceback" not in err

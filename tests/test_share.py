@@ -579,3 +579,31 @@ def test_the_owners_name_is_hidden_in_the_same_spellings(tmp_path):
                                      reflection="Riveras plan, #TeamAlex and Alexandra's doubts.", owner="Alex Rivera")
     assert code == 0, err
     assert "[me]'s plan, #Team[me] and Alexandra's doubts." in html
+
+
+@pytest.mark.parametrize("html", [False, True])
+def test_share_to_a_path_under_a_file_is_a_usage_error_and_writes_nothing(tmp_path, html):
+    # once "internal error: FileExistsError … a bug in reflect" (exit 70)
+    from conftest import REPO_ROOT, run_cli
+
+    shutil.copytree(REPO_ROOT / "journal", tmp_path / "journal")
+    shutil.copy(REPO_ROOT / "reflect.yaml", tmp_path / "reflect.yaml")
+    name = "reflect.yaml/x.html" if html else "reflect.yaml/x.pdf"
+    code, out, err = run_cli(["share", "-o", name, "--as-of", "2026-11-27"] + (["--html"] if html else []),
+                             cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert err == f"reflect: cannot write -o {name}: reflect.yaml is a file, not a folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".reflect") == ["journal", "reflect.yaml"]
+
+
+def test_a_share_whose_manifest_cannot_be_written_leaves_no_share(tmp_path):
+    # the share and its manifest go together: a share without its manifest is not left behind
+    from conftest import REPO_ROOT, run_cli
+
+    shutil.copytree(REPO_ROOT / "journal", tmp_path / "journal")
+    shutil.copy(REPO_ROOT / "reflect.yaml", tmp_path / "reflect.yaml")
+    (tmp_path / "out" / "s.html.manifest.txt").mkdir(parents=True)   # in the way
+    code, out, err = run_cli(["share", "--html", "-o", "out/s.html", "--as-of", "2026-11-27"], cwd=tmp_path)
+    assert code == 2 and out == "", err
+    assert err.startswith("reflect: cannot write -o out/s.html: out/s.html.manifest.txt: ")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.html.manifest.txt"]

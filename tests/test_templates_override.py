@@ -158,3 +158,41 @@ def test_compiling_ahead_leaves_a_broken_template_to_the_page_that_uses_it(proje
     code, _, err = build(project)
     assert code == 1
     assert err.startswith("reflect: templates/_tiles.html:3: template syntax error:"), err
+
+
+def test_a_missing_include_names_the_file_and_line_that_includes_it(project: Path):
+    # once "template '_nope.html' not found (needed by index.html)": no file, no line
+    (project / "templates" / "index.html").write_text(
+        '{% extends "builtin/index.html" %}\n'
+        '{% block content %}\n'
+        '{% include "_nope.html" %}\n'
+        '{% endblock %}\n', encoding="utf-8")
+    code, out, err = build(project)
+    assert code == 1
+    assert err.startswith("reflect: templates/index.html:3: template '_nope.html' not found;"), err
+    assert "Traceback" not in err
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("files, where, loop", [
+    ({"week.html": '{% extends "week.html" %}\n'}, "templates/week.html:1",
+     "templates/week.html → templates/week.html → …"),
+    ({"week.html": 'a\n{% include "week.html" %}\n'}, "templates/week.html:2",
+     "templates/week.html → templates/week.html → …"),
+    ({"week.html": '{% extends "_b.html" %}\n', "_b.html": '\n\n{% extends "week.html" %}\n'},
+     "templates/_b.html:3", "templates/week.html → templates/_b.html → templates/week.html → …"),
+    ({"week.html": '{% extends "builtin/week.html" %}{% block content %}{% include "_x.html" %}{% endblock %}',
+      "_x.html": 'x\n{% include "week.html" %}'}, "templates/_x.html:2",
+     "templates/week.html → builtin/week.html → builtin/base.html → templates/_x.html → templates/week.html"),
+])
+def test_a_template_that_extends_or_includes_itself_is_named_with_its_loop(project: Path, files, where, loop):
+    # once "template error: RecursionError: maximum recursion depth exceeded"
+    for name, text in files.items():
+        (project / "templates" / name).write_text(text, encoding="utf-8")
+    code, out, err = build(project)
+    assert code == 1 and "Traceback" not in err
+    assert err.startswith(f"reflect: {where}: template loop: {loop}"), err
+    assert "RecursionError" not in err
+    # the one fix worth naming: a project template that meant the default of the same name
+    assert ('extend "builtin/week.html"' in err) == (len(files) == 1)
+    assert not (project / "site").exists()
