@@ -126,19 +126,25 @@ def visual(s: str) -> str:
     for i, k in enumerate(kinds):           # a combining mark goes with the letter before it
         if k == "M":
             kinds[i] = kinds[i - 1] if i else "N"
+    for i in range(1, len(kinds) - 1):      # one separator between digits is part of the number: 2:1, 1.5
+        if kinds[i] == "N" and chars[i] in _NUMBER_SEPARATORS and kinds[i - 1] == kinds[i + 1] == "D":
+            kinds[i] = "D"
     rtl = next((k == "R" for k in kinds if k in ("L", "R")), False)
     base = 1 if rtl else 0
-    levels: list[int] = []
     last_strong = "R" if rtl else "L"
-    for k in kinds:
+    for i, k in enumerate(kinds):           # digits after a left-to-right letter belong to its run: Q3
         if k in ("L", "R"):
             last_strong = k
+        elif k == "D" and last_strong == "L":
+            kinds[i] = "L"
+    levels: list[int] = []
+    for k in kinds:
         if k == "R":
             levels.append(1)
         elif k == "L":
             levels.append(base + base)            # 0, or 2 inside a right-to-left line
-        elif k == "D":                            # digits: left to right, above the run they are in
-            levels.append(2 if (last_strong == "R" or rtl) else 0)
+        elif k == "D":                            # digits after right-to-left text: left to right, above it
+            levels.append(2)
         else:
             levels.append(-1)                     # neutral: resolved below
     _resolve_neutrals(kinds, levels, base)
@@ -197,6 +203,7 @@ def _direction(kind: str) -> str:
     return "R" if kind in ("R", "D") else "L"
 
 
+_NUMBER_SEPARATORS = frozenset(",.:/+-\u2212")
 _MIRROR = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<",
            "«": "»", "»": "«", "‹": "›", "›": "‹"}
 _FORMS: dict[str, dict[str, str]] = {}     # letter -> {"isolated"/"final"/"initial"/"medial": form}

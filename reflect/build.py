@@ -602,6 +602,8 @@ def _site_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks) -> list
     from reflect import charts
     from reflect.report import site_index, week_bounds, week_report
 
+    from reflect.ledger import as_it_stands
+
     project, cfg, people = site.project, site.config, site.project.journal.people
     current = week_report(project, weeks[-1], as_of)   # the dashboard's week: the latest
     pages: list[tuple[str, bytes]] = []
@@ -612,7 +614,7 @@ def _site_pages(site: Site, weeks: list[str], as_of: dt.date, pdf_weeks) -> list
         p, b = people[pid], balances.get(pid)
         rows.append(dict(id=pid, name=p.name, level=p.level.value, team=p.team,
                          invested=b.invested if b else 0.0, taken=b.taken if b else 0.0,
-                         entries=sum(1 for e in project.ledger.entries_of(pid) if e.date <= as_of or e.planned),
+                         entries=len(as_it_stands(project.ledger.entries_of(pid), as_of)),
                          last=project.ledger.last_contact(pid, as_of)))   # as of as_of, like the person's page
     by_level = [(lv, [r for r in rows if r["level"] == lv]) for lv in LEVEL_WORDS]
     pages.append(("people/index.html", site.render(
@@ -858,6 +860,9 @@ def cmd_build(args, con: Console) -> int:
         with writing("--out", out):    # a build that fails leaves the previous site as it was
             summary = build_site(project, as_of, out, pdf=not args.no_pdf, progress=progress,
                                  use_cache=not args.no_cache)
+    except UsageError:
+        progress.clear()    # the message goes on a line of its own, not after "weeks 12/30"
+        raise
     except TemplateProblem as exc:
         progress.clear()
         con.eprint(f"reflect: {exc}")
@@ -959,8 +964,11 @@ def _report(args, con: Console, project, pool, scratch, started: float) -> int:
                 folder.mkdir(parents=True)
                 (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             write_atomic(target, data)
-        if args.output is None:
-            remember_week(cfg, week)    # in the site: every later build keeps it there, up to date
+        if args.output is None and args.week and cfg.pdf_weeks:
+            from reflect.report import report_weeks
+
+            if week not in report_weeks(project, as_of)[-cfg.pdf_weeks:]:
+                remember_week(cfg, week)    # an older week in the site: every later build keeps it, up to date
     except TemplateProblem as exc:
         con.eprint(f"reflect: {exc}")
         return EXIT_FAIL

@@ -420,13 +420,17 @@ class _ConfigParser:
         if not on("balanced-exchange"):
             return
         balanced = value("balanced-exchange", "max_ratio")
+        at: dict = {}    # the node to blame -> the rules in conflict (one error per place)
         for rid in ("one-way-giving", "one-way-taking"):
             if on(rid) and value(rid, "ratio") <= balanced:
                 node = self.param_nodes.get((rid, "ratio")) or self.param_nodes.get(("balanced-exchange", "max_ratio"))
                 if node is not None:
-                    self.err(node, f"{rid}'s ratio ({value(rid, 'ratio'):g}) is not above balanced-exchange's "
-                                   f"max_ratio ({balanced:g}): the same relationship would be called one-way and "
-                                   f"balanced; keep ratio above max_ratio")
+                    at.setdefault((node.line, node.col), (node, []))[1].append(rid)
+        for node, rids in at.values():
+            said = " and ".join(f"{rid}'s ratio ({value(rid, 'ratio'):g})" for rid in rids)
+            self.err(node, f"{said} {'is' if len(rids) == 1 else 'are'} not above balanced-exchange's "
+                           f"max_ratio ({balanced:g}): the same relationship would be called one-way and "
+                           f"balanced; keep ratio above max_ratio")
 
     def _rule_setting(self, rid, v):
         if isinstance(v, YScalar):

@@ -322,6 +322,12 @@ def is_invested(flow: Flow) -> bool:
     return flow.direction == INVESTED
 
 
+def as_it_stands(entries: Iterable[Entry], as_of: dt.date) -> list[Entry]:
+    """`entries` as they stand on `as_of`: what had happened by then, and every plan (an entry dated
+    later that is not a plan has not happened yet, whatever its date says)."""
+    return [e for e in entries if e.date <= as_of or e.planned]
+
+
 def is_give(entry: Entry) -> bool:
     """An intention to give (gave, public thanks, or a promise, kept or not): for plans and the homework.
 

@@ -20,7 +20,8 @@ from reflect.errors import Diagnostic, Source, closest, suggest
 from reflect.model import (DATE_MAX, DATE_MIN, ISO_WEEK, Act, Alignment, Entry, Journal, Level,  # noqa: F401
                            Outcome, Person, Reflection, Size, iso_week, week_problem)
 from reflect import filecache
-from reflect.source import ParsedFile, YMap, YScalar, YSeq, discover, is_markdown, parse_bytes, read_bytes
+from reflect.source import (ParsedFile, YMap, YScalar, YSeq, discover, is_markdown, parse_bytes, read_bytes,
+                            unaccented)
 
 PEOPLE_FILE = "people.yaml"
 ACTS = tuple(a.value for a in Act)
@@ -391,19 +392,10 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
 
 
 # Latin letters that Unicode does not decompose into a base letter and a mark
-_UNDECOMPOSED = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
-                               "þ": "th", "ı": "i", "ŧ": "t", "ħ": "h"})
-
-
 def slug(text: str) -> str:
     """The person id to suggest for `text`: lower case, accents folded ('József' -> 'jozef'),
     every other run of characters outside a-z and 0-9 one '-'."""
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", text.lower().translate(_UNDECOMPOSED))
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-") or "someone"
-
+    return re.sub(r"[^a-z0-9]+", "-", unaccented(text).lower()).strip("-") or "someone"
 
 
 def _load_file(rel, parsed: ParsedFile, people, kind, entries, reflections, coach, diags) -> None:

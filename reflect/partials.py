@@ -130,7 +130,7 @@ def finding_html(finding, *, rules: dict, names: dict, person_href: dict, page_p
                                          for path, lines in evidence_refs(evidence, print_evidence)))
             total = finding.evidence_total
             if total > min(len(evidence), print_evidence):
-                out.append(f" and {total - min(len(evidence), print_evidence)} more")
+                out.append(f" and {total - min(len(evidence), print_evidence)} earlier")
         out.append("</p>\n")
     elif evidence or numbers:
         out.append('  <details class="evidence">\n    <summary>Evidence')
@@ -154,11 +154,11 @@ def finding_html(finding, *, rules: dict, names: dict, person_href: dict, page_p
 
 
 def evidence_refs(evidence, limit: int) -> list[tuple[str, str]]:
-    """The first `limit` entries of a finding's evidence as (file, "12, 40, 57"): consecutive
+    """The latest `limit` entries of a finding's evidence as (file, "12, 40, 57"): consecutive
     entries of one file share its name.  Paper gets `journal/2026/09.yaml:28, 61, 82`, shorter
     to read than the name four times (and a third of the evidence line's layout cost in the PDF)."""
     refs: list[tuple[str, list[str]]] = []
-    for ev in evidence[:limit]:
+    for ev in (evidence[-limit:] if limit > 0 else ()):
         path, line = ev.source.path, str(ev.source.line)
         if refs and refs[-1][0] == path:
             refs[-1][1].append(line)

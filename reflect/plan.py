@@ -5,7 +5,7 @@ import textwrap
 
 from reflect.cli import EXIT_FAIL, EXIT_OK, not_ahead, resolve_project, today, week_arg
 from reflect.console import Console, plural
-from reflect.ledger import is_ask, is_give
+from reflect.ledger import as_it_stands, is_ask, is_give
 from reflect.model import Act, Severity, days_text
 from reflect.report import week_bounds, week_of, week_report
 
@@ -24,6 +24,9 @@ def _load(args, con: Console):
     return project
 
 
+_LAST_SAID = {"away": "not due (away)"}
+
+
 def _wrap(text: str, indent: str = "  ", sub: str | None = None) -> str:
     return textwrap.fill(text, width=WIDTH, initial_indent=indent, subsequent_indent=sub or indent)
 
@@ -39,7 +42,7 @@ def cmd_plan(args, con: Console) -> int:
     week = report.plan.next_week if args.next else now
     start, end = week_bounds(week, ws)
     # as it stands on as_of: what was done by then, and what is planned for the week
-    this_week = [e for e in project.ledger.entries_between(start, end) if e.date <= as_of or e.planned]
+    this_week = as_it_stands(project.ledger.entries_between(start, end), as_of)
     have_give = [e for e in this_week if is_give(e)]
     have_ask = [e for e in this_week if is_ask(e)]
     plan = report.plan
@@ -130,9 +133,8 @@ def cmd_week(args, con: Console) -> int:
     p = r.plan
     out(con.style("Plan", "bold"))
     if p.last_in_journal:
-        away = p.last_away and not p.last_give_done and not p.last_ask_done
-        said = "you were away, no homework was due" if away else \
-            f"give {'done' if p.last_give_done else 'missed'}, ask {'done' if p.last_ask_done else 'missed'}"
+        said = "you were away, no homework was due" if p.away_all_last_week else \
+            ", ".join(f"{kind} {_LAST_SAID.get(p.last_status(kind), p.last_status(kind))}" for kind in ("give", "ask"))
         out(_wrap(f"last week ({p.last_week}): {said}"
                   + (f", {plural(len(p.last_items), 'plan')} still open" if p.last_items else "")))
     else:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from reflect.model import Person
+from reflect.source import unaccented as _unaccented
 
 SALT_FILE = "share-salt"
 NAMES_FILE = "share-names.json"
@@ -129,17 +130,6 @@ def _key(term: str) -> str:
 
 # letters that are not a plain letter plus an accent, as people write them without the keyboard
 # for it: 'Søren Ødegård' as 'Soren Odegard', 'Łukasz' as 'Lukasz'
-_PLAIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d",
-                                "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
-                                "ß": "ss", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T"})
-
-
-def _unaccented(term: str) -> str:
-    """'Siobhán' -> 'Siobhan', 'Søren Łukasz' -> 'Soren Lukasz': the term in plain letters."""
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", term)
-                                                if not unicodedata.combining(c))).translate(_PLAIN_LETTERS)
-
-
 # scripts written without spaces between words (or with particles joined to names): a name there is
 # matched wherever it appears, not only as a whole word ('王伟' in '感谢王伟的帮助')
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "YI ")
@@ -313,8 +303,11 @@ _CLOSE = rf"(?:{_END}|(?-i:(?<=[{_LOWER}])(?=[{_UPPER}])))"
 
 def _word_regex(alts: str) -> str:
     """A name (one of `alts`) as a word: whole, or a whole capitalised part of a CamelCase word, with
-    a possessive ('s, ’s, a lone apostrophe, or an 's' with the apostrophe left out: 'Priyas')."""
-    return (rf"{_OPEN}(?P<t>{alts})(?:(?P<s>[{_APOSTROPHES}]s)|(?P<a>[{_APOSTROPHES}])|(?P<p>s))?{_CLOSE}")
+    a possessive ('s, ’s, a lone apostrophe, or an 's' with the apostrophe left out: 'Priyas' — only
+    when the name is written with a capital, so that a person called Day or Price leaves the
+    words "days" and "prices" alone, in your text and in the report's own)."""
+    return (rf"{_OPEN}(?:(?P<cap>(?-i:(?=[{_UPPER}])))|)(?P<t>{alts})"
+            rf"(?:(?P<s>[{_APOSTROPHES}]s)|(?P<a>[{_APOSTROPHES}])|(?(cap)(?P<p>s)|(?!)))?{_CLOSE}")
 
 
 def _suffix(m: re.Match) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from reflect.bidi import iso, text
 from reflect.console import fmt_weight, plural
-from reflect.ledger import INVESTED, TAKEN, Balance, is_ask, is_give
+from reflect.ledger import INVESTED, TAKEN, Balance, as_it_stands, is_ask, is_give
 from reflect.model import Act, Entry, Outcome, week_bounds, week_of  # week_bounds, week_of: also imported from here
 from reflect.project import Project
 from reflect.rules import BY_ID, Finding, effective, run_rules
@@ -84,6 +84,17 @@ class Plan:
     last_in_journal: bool = True          # False: the journal starts after last week (nothing was missed)
     last_away: bool = False               # you were away most of last week: no homework was due
     next_covered: tuple[str, ...] = ()    # "give", "ask": already planned for the coming week
+
+    def last_status(self, kind: str) -> str:
+        """Last week's "give" or "ask": "done", "away" (no homework was due), or "missed"."""
+        if self.last_give_done if kind == "give" else self.last_ask_done:
+            return "done"
+        return "away" if self.last_away else "missed"
+
+    @property
+    def away_all_last_week(self) -> bool:
+        """Away last week and nothing of the homework done: there is nothing to look back on."""
+        return self.last_status("give") == self.last_status("ask") == "away"
 
 
 @dataclass(frozen=True)
@@ -243,7 +254,7 @@ def week_report(project: Project, week: str, as_of: dt.date, findings: list[Find
     # as of a day inside the week, what happened later that week is not known yet (plans for it are)
     week_entries = _week_entries(ledger, start, end, judge)
     if judge < end:
-        week_entries = tuple(e for e in week_entries if e.date <= judge or e.planned)
+        week_entries = tuple(as_it_stands(week_entries, judge))
     # 1. numbers
     series: dict[str, list[int]] = {k: [] for k, _ in _TILES}
     series["helped"] = []
@@ -605,7 +616,7 @@ def person_page(project: Project, pid: str, as_of: dt.date, findings: list[Findi
     balance = ledger.balance(pid, start, end)
     all_time = ledger.balance(pid, dt.date.min, as_of)
     # as of `as_of`: a later entry has not happened yet (a plan for later is shown as planned)
-    entries = [e for e in project.ledger.entries_of(pid) if e.date <= as_of or e.planned]
+    entries = as_it_stands(project.ledger.entries_of(pid), as_of)
     items = []
     first_flow: dict[int, object] = {}
     for f in all_time.flows:

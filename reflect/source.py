@@ -83,6 +83,17 @@ def composed(text: str) -> str:
     return nfc if len(nfc) < len(text) else text
 
 
+_PLAIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d",
+                                "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
+                                "ß": "ss", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T"})
+
+
+def unaccented(term: str) -> str:
+    """'Siobhán' -> 'Siobhan', 'Søren Łukasz' -> 'Soren Lukasz': the term in plain letters."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", term)
+                                                if not unicodedata.combining(c))).translate(_PLAIN_LETTERS)
+
+
 def _resolve(value: str) -> str:
     """The YAML 1.2 core-schema tag of a plain scalar (only what reflect needs to tell apart)."""
     if value in _NULL:

@@ -268,6 +268,11 @@ def test_visual_gives_rtl_text_in_the_order_it_is_seen():
     assert visual("דנה (Dana) כהן") == "ןהכ (Dana) הנד"               # so does an English word
     assert visual("מרתה (2)") == "(2) התרמ"                          # brackets mirrored with the run
     assert visual("Sam דנה") == "Sam הנד"                            # a left-to-right line stays one
+    assert visual("Sam 2 דנה") == "Sam 2 הנד"                        # digits after a Latin letter: its run
+    assert visual("Q3 דנה") == "Q3 הנד"
+    assert visual("דנה Smith 2") == "Smith 2 הנד"
+    assert visual("דנה 2:1") == "2:1 הנד"                            # a number keeps its separator
+    assert visual("דנה 1.5 כהן") == "ןהכ 1.5 הנד"
 
 
 def test_visual_joins_arabic_letters():

@@ -487,11 +487,16 @@ def test_a_pdf_made_by_report_for_an_older_week_stays_in_the_site(tmp_path: Path
     assert code == 0 and "(nothing changed)" not in out
     assert pdf.is_file() and "2026-W40" in pdf_text(pdf)
     assert 'href="2026-W40.pdf"' in old.read_text("utf-8")
-    # a change to that week's entries makes its PDF again
-    march = project / "journal" / "2026" / "10.yaml"
-    march.write_text(march.read_text(encoding="utf-8").replace("gave: ", "gave: Gladly ", 1), encoding="utf-8")
+    # a new entry in that week makes its PDF again
+    before = pdf_text(pdf)
+    october = project / "journal" / "2026" / "10.yaml"
+    with open(october, "a", encoding="utf-8") as fh:
+        fh.write("\n- {date: 2026-10-01, with: mei, asked: A second opinion on the survey, outcome: helped}\n")
     assert build(project)[0] == 0
-    assert pdf.is_file()
+    assert pdf.is_file() and pdf_text(pdf) != before
+    # the weekly `reflect report` of a recent week is not remembered: it ages out as pdf_weeks says
+    assert run_cli(["report", "--project", project, "--as-of", AS_OF])[0] == 0
+    assert (project / ".reflect" / "report-weeks").read_text(encoding="utf-8").split() == ["2026-W40"]
     # -o elsewhere leaves the site alone
     assert run_cli(["report", "2026-W39", "--project", project, "--as-of", AS_OF, "-o", tmp_path / "w39.pdf"])[0] == 0
     assert build(project)[0] == 0

@@ -489,6 +489,18 @@ def test_a_finding_with_many_entries_shows_the_latest_and_says_how_many(tmp_path
     site = tmp_path / "site"
     assert run_cli(["build", "--no-pdf", "--project", str(root), "--as-of", AS_OF, "--out", str(site)])[0] == 0
     assert "Evidence (the latest 12 of 21 entries)" in (site / "weeks" / "2026-W47.html").read_text("utf-8")
+    # on paper: the latest few references, and how many earlier
+    import datetime as dt
+
+    from reflect.build import PRINT_EVIDENCE, Site, print_html
+    from reflect.project import load_project
+    from reflect.report import week_report
+
+    proj = load_project(root)
+    when = dt.date.fromisoformat(AS_OF)
+    paper = print_html(Site(proj, when).week_page(week_report(proj, "2026-W48", when), None, print_=True))
+    latest = ", ".join(str(n) for n in range(22 - PRINT_EVIDENCE, 22))
+    assert f"<code>journal/2026.yaml:{latest}</code> and {21 - PRINT_EVIDENCE} earlier" in paper
 
 
 def test_a_finding_about_more_than_five_people_says_how_many_more(example):

@@ -293,6 +293,8 @@ def test_a_one_way_ratio_inside_the_balanced_range_is_an_error(tmp_path):
                      "one-way-giving's ratio (1.5) is not above balanced-exchange's max_ratio (2)")
     one_config_error(tmp_path / "b", "rules:\n  R104: {max_ratio: 3}\n  R102: {ratio: 4}\n", "3}",
                      "one-way-giving's ratio (3)")
+    one_config_error(tmp_path / "d", "rules:\n  R104: {max_ratio: 4}\n", "4}",
+                     "one-way-giving's ratio (3) and one-way-taking's ratio (3) are not above")
     ok = make_project(tmp_path / "c", {"reflect.yaml": "rules:\n  R101: {ratio: 1.5}\n  R104: off\n",
                                        "journal/people.yaml": PEOPLE, "journal/a.yaml": ENTRY})
     assert check_json(ok)[0] == 0                      # balanced-exchange off: nothing to contradict

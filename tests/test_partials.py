@@ -217,7 +217,10 @@ def test_printed_evidence_names_each_file_once_for_its_lines() -> None:
     evidence = [SimpleNamespace(source=Source(path, line)) for path, line in
                 [("journal/2026/09.yaml", 28), ("journal/2026/09.yaml", 61), ("journal/2026/10.yaml", 4),
                  ("journal/2026/09.yaml", 90), ("journal/2026/11.yaml", 7)]]
-    assert evidence_refs(evidence, 4) == [("journal/2026/09.yaml", "28, 61"), ("journal/2026/10.yaml", "4"),
-                                          ("journal/2026/09.yaml", "90")]   # in the findings' order, never merged across
-    assert evidence_refs(evidence, 1) == [("journal/2026/09.yaml", "28")]
+    assert evidence_refs(evidence, 5) == [("journal/2026/09.yaml", "28, 61"), ("journal/2026/10.yaml", "4"),
+                                          ("journal/2026/09.yaml", "90"), ("journal/2026/11.yaml", "7")]
+    # in the findings' order, never merged across; the latest `limit` of them
+    assert evidence_refs(evidence, 4) == [("journal/2026/09.yaml", "61"), ("journal/2026/10.yaml", "4"),
+                                          ("journal/2026/09.yaml", "90"), ("journal/2026/11.yaml", "7")]
+    assert evidence_refs(evidence, 1) == [("journal/2026/11.yaml", "7")]
     assert evidence_refs([], 4) == []

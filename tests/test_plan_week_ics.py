@@ -235,9 +235,23 @@ def test_a_week_away_is_not_missed_homework(tmp_path):
     assert "You were away that week" in last and "missed" not in last
 
 
-def test_homework_missing_in_a_week_gone_by_is_said_in_the_past(tmp_path):
+def test_homework_missing_says_yet_only_while_the_week_has_days_left(tmp_path):
     root = _project(tmp_path, LOPSIDED)
-    out = _run(["check", "--project", str(root), "--as-of", "2026-11-29"])[1]      # Sunday: the week is over
-    assert "had no give and no ask, done or planned" in out.replace("\n      ", " ")
+    # Sunday, the week's last day (and the day a report of a week gone by is judged on)
+    out = _run(["check", "--project", str(root), "--as-of", "2026-11-29"])[1]
+    assert "has no give and no ask, done or planned" in out.replace("\n      ", " ")
     out = _run(["check", "--project", str(root), "--as-of", "2026-11-25"])[1]
     assert "has no give and no ask yet" in out.replace("\n      ", " ")
+
+
+def test_a_week_away_with_one_act_done_still_misses_nothing(tmp_path):
+    root = _project(tmp_path, LOPSIDED + "- {date: 2026-11-21, with: jo, gave: Saturday help}\n")
+    (root / "reflect.yaml").write_text("owner: Test Owner\naway:\n  - {from: 2026-11-16, to: 2026-11-20}\n")
+    args = ["--project", str(root), "--as-of", "2026-11-27"]
+    assert "last week (2026-W47): give done, ask not due (away)" in _run(["week", *args])[1]
+    assert _run(["build", "--no-pdf", *args])[0] == 0
+    page = (root / "site" / "weeks" / "2026-W48.html").read_text("utf-8")
+    last = page[page.index('class="card plan-last"'):]
+    last = last[:last.index("</div>")]
+    assert "One act of giving <span class=\"status\">done" in last and "away: not due" in last
+    assert "missed" not in last

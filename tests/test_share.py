@@ -607,3 +607,14 @@ def test_a_share_whose_manifest_cannot_be_written_leaves_no_share(tmp_path):
     assert code == 2 and out == "", err
     assert err.startswith("reflect: cannot write -o out/s.html: out/s.html.manifest.txt: ")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["s.html.manifest.txt"]
+
+
+def test_a_surname_that_is_a_word_leaves_its_plural_alone(tmp_path):
+    """Someone called Doris Day: 'days' in the report's own words and in yours stays 'days'."""
+    code, html, _, err = _share_with(tmp_path, "dd: {name: Doris Day, level: peer}\n",
+                                     "- {date: 2026-11-10, with: dd, received: Covered two days for me}\n",
+                                     reflection="Doris covered for me again.")
+    assert code == 0, err
+    text = _text_of_html(tmp_path / "share.html")
+    assert "Covered two days for me" in text
+    assert not re.search(r"\bDoris\b|\bDay\b", text)

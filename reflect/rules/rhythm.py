@@ -6,7 +6,7 @@ import functools
 
 from reflect.bidi import iso
 from reflect.console import plural
-from reflect.ledger import INVESTED, is_ask, is_give
+from reflect.ledger import INVESTED, as_it_stands, is_ask, is_give
 from reflect.model import Act, Severity, week_bounds, week_of
 from reflect.rules import Hit, Rule, RuleContext, evidence_of
 
@@ -151,7 +151,7 @@ def _homework_missing(ctx: RuleContext):
     if ctx.config.away_days(first, last) >= 5:
         return
     # as it stands on as_of: what was done by then, and what is planned for the week
-    week = [e for e in ctx.ledger.entries_between(first, last) if e.date <= ctx.as_of or e.planned]
+    week = as_it_stands(ctx.ledger.entries_between(first, last), ctx.as_of)
     gives = [e for e in week if is_give(e)]
     asks = [e for e in week if is_ask(e)]
     missing = [w for w, have in (("give", gives), ("ask", asks)) if not have]
@@ -159,7 +159,8 @@ def _homework_missing(ctx: RuleContext):
         yield Hit(
             message=(f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) has no "
                      f"{' and no '.join(missing)} yet, done or planned" if ctx.as_of < last else
-                     f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) had no "
+                     # on its last day (where a report of a week gone by is judged): no "yet"
+                     f"the week of {first.isoformat()} ({week_of(ctx.as_of, ctx.config.week_start)}) has no "
                      f"{' and no '.join(missing)}, done or planned"),
             evidence=evidence_of(week), date=first,
             # 'acts of giving': promises and public thanks count here, unlike the week's Gives tile
