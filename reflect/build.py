@@ -410,13 +410,11 @@ def requested_weeks(config) -> frozenset[str]:
 def remember_week(config, week: str) -> None:
     """Add `week` to `requested_weeks` (written atomically; a cache file: losing it loses nothing
     but that week's PDF in the next build)."""
+    from reflect.pdf import write_atomic
+
     weeks = requested_weeks(config) | {week}
-    path = _report_weeks_file(config)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text("".join(f"{w}\n" for w in sorted(weeks)), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(_report_weeks_file(config), "".join(f"{w}\n" for w in sorted(weeks)).encode())
     except OSError:
         pass
 

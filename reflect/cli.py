@@ -41,6 +41,7 @@ class _Parser(argparse.ArgumentParser):
     def _unrecognized(self, extras: list[str], command: argparse.ArgumentParser | None) -> str:
         """'unrecognized arguments: …' with a hint about the first option among them: a near
         spelling of an option `command` takes, or which commands take it if `command` does not."""
+        from reflect.console import listed
         from reflect.errors import suggest
 
         message = f"unrecognized arguments: {' '.join(extras)}"
@@ -58,7 +59,7 @@ class _Parser(argparse.ArgumentParser):
         own = sorted(o for o in command._option_string_actions if o.startswith("--"))
         hint = suggest(word, own)
         if not hint and takers:
-            hint = f" ('{command.prog}' does not take {word}; {_listed(takers)} do)"
+            hint = f" ('{command.prog}' does not take {word}; {listed(takers)} do)"
         return message + hint
 
     def error(self, message: str):  # exit status 2 with a short hint, like every other usage error
@@ -73,9 +74,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\nrun '{self.prog} --help' for the options")
 
 
-def _listed(names: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _date(text: str) -> dt.date:

@@ -75,6 +75,12 @@ def fmt_weight(value) -> str:
     return "0" if s == "-0" else s
 
 
+def listed(names) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def plural(n, word: str, many: str | None = None) -> str:
     """plural(3, "give") -> '3 gives'; plural(1, "person", "people") -> '1 person'."""
     return f"{fmt_weight(n)} {word if n == 1 else (many or word + 's')}"

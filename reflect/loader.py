@@ -391,7 +391,6 @@ def _load_people(rel: str, parsed: ParsedFile, diags: list[Diagnostic]) -> dict[
     return people
 
 
-# Latin letters that Unicode does not decompose into a base letter and a mark
 def slug(text: str) -> str:
     """The person id to suggest for `text`: lower case, accents folded ('József' -> 'jozef'),
     every other run of characters outside a-z and 0-9 one '-'."""

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from reflect.bidi import iso, text
-from reflect.console import fmt_weight, plural
+from reflect.console import fmt_weight, listed, plural
 from reflect.ledger import INVESTED, TAKEN, Balance, as_it_stands, is_ask, is_give
 from reflect.model import Act, Entry, Outcome, week_bounds, week_of  # week_bounds, week_of: also imported from here
 from reflect.project import Project
@@ -353,7 +353,7 @@ def _listing(names: list[str], total: int, shown: int = 3) -> str:
     names = names[:shown]
     if total > len(names):
         return f"{', '.join(names)} and {total - len(names)} more"
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return listed(names)
 
 
 def _answer_balance(project, balances: list[Balance]) -> Answer:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from reflect.config import CONFIG_NAME, PSEUDONYM_STYLES, SECTIONS, SEVERITIES, Config, ShareProfile
+from reflect.console import listed
 from reflect.errors import UsageError
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -221,8 +222,7 @@ def _create(root: Path, files: list[tuple[str, str]], con) -> int:
                 have = {x.strip().strip("/") for x in path.read_text(encoding="utf-8", errors="replace").splitlines()}
                 missing = [p for p in ("site/", "shared/", ".reflect/") if p.strip("/") not in have]
                 if missing:
-                    listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-                    note = f" (consider adding {listed})"
+                    note = f" (consider adding {listed(missing)})"
             con.print(f"  exists, kept  {rel}{note}")
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -248,26 +248,26 @@ def cmd_init(args, con) -> int:
     root: Path = args.dir
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} exists and is not a folder")
-    with writing("", root):     # checked first: a folder on the way that is a file writes nothing
-        root.mkdir(parents=True, exist_ok=True)
-    shown = root.as_posix()
-    jname = _journal_folder(root)
-    jdir = root / jname
-    d = today(args)
-    files: list[tuple[str, str]] = []
-    if not (root / CONFIG_NAME).exists():
-        files.append((CONFIG_NAME, config_text(args.owner or _ask_owner(con))))
-    else:
-        files.append((CONFIG_NAME, ""))
-    files.append((f"{jname}/people.yaml", PEOPLE_TEXT))
-    first = f"{jname}/{d.year:04d}/{d.month:02d}.yaml"
-    if not _has_entries(jdir) or (root / first).exists():
-        files.append((first, month_text(d)))
-    files.append((f"{jname}/reflections/.gitkeep", REFLECTIONS_KEEP))
-    files.append((".gitignore", GITIGNORE))
-
+    # the path checked first (a folder on the way that is a file: nothing written, not even a
+    # question asked), then every file made whole or not at all
     with writing("", root):
+        root.mkdir(parents=True, exist_ok=True)
+        jname = _journal_folder(root)
+        jdir = root / jname
+        d = today(args)
+        files: list[tuple[str, str]] = []
+        if not (root / CONFIG_NAME).exists():
+            files.append((CONFIG_NAME, config_text(args.owner or _ask_owner(con))))
+        else:
+            files.append((CONFIG_NAME, ""))
+        files.append((f"{jname}/people.yaml", PEOPLE_TEXT))
+        first = f"{jname}/{d.year:04d}/{d.month:02d}.yaml"
+        if not _has_entries(jdir) or (root / first).exists():
+            files.append((first, month_text(d)))
+        files.append((f"{jname}/reflections/.gitkeep", REFLECTIONS_KEEP))
+        files.append((".gitignore", GITIGNORE))
         created = _create(root, files, con)
+    shown = root.as_posix()
     if args.no_git:
         pass
     else:

@@ -194,6 +194,7 @@ def _shown(path: Path) -> str:
 
 def cmd_schema(args, con) -> int:
     from reflect.cli import EXIT_OK, output_path, resolve_project, writing
+    from reflect.pdf import write_atomic
 
     docs = schemas()
     if args.out is not None and str(args.out) == "-":
@@ -217,12 +218,6 @@ def cmd_schema(args, con) -> int:
             if path.exists() and path.read_text(encoding="utf-8") == text:
                 con.print(f"unchanged {shown}")
                 continue
-            tmp = path.with_name(f".{name}.tmp")
-            try:
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)   # each schema whole, or not at all
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            write_atomic(path, text.encode("utf-8"))   # each schema whole, or not at all
             con.print(f"wrote {shown}")
     return EXIT_OK
